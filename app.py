@@ -1,0 +1,14 @@
+"""dwcqa dashboard: page navigation and the sidebar's archive summary. Thin by design."""
+
+import streamlit as st
+
+import appstate
+
+st.set_page_config(page_title="dwcqa - Darwin Core data quality", page_icon="🦋", layout="wide")
+
+pages = [
+    st.Page("pages/load.py", title="Load", icon="📂", default=True),
+]
+navigation = st.navigation(pages)
+appstate.sidebar_summary()
+navigation.run()

@@ -1,0 +1,5 @@
+import sys
+
+from dwcqa.cli import main
+
+sys.exit(main())

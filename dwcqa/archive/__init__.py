@@ -1,0 +1,7 @@
+"""Reading and writing Darwin Core Archives."""
+
+from dwcqa.archive.model import Archive, Dialect, Field, Problem, RaggedRow, Table, TableSpec
+from dwcqa.archive.reader import read
+from dwcqa.errors import ArchiveError
+
+__all__ = ["Archive", "ArchiveError", "Dialect", "Field", "Problem", "RaggedRow", "Table", "TableSpec", "read"]

@@ -1,0 +1,247 @@
+"""``read(path)``: any Darwin Core Archive, or a plain CSV/TSV, as one Archive model."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from dwcqa.archive.container import Opened, open_input
+from dwcqa.archive.meta import META_XML, Descriptor, parse_meta
+from dwcqa.archive.model import STRING, Archive, Dialect, Field, Problem, Table, TableSpec
+from dwcqa.archive.text import _decoded_sample, detect_encoding, read_text_table
+from dwcqa.errors import ArchiveError
+from dwcqa.terms import DWC, clean_header, term_uri
+
+DATA_SUFFIXES = (".txt", ".csv", ".tsv", ".tab", ".dat")
+CANDIDATE_DELIMITERS = ("\t", ",", ";", "|")
+EML_NAMES = ("eml.xml", "metadata.xml")
+# Which id term identifies a record of each core type, when a plain table has no meta.xml.
+ID_TERMS = {
+    DWC + "Occurrence": (DWC + "occurrenceID", "http://rs.gbif.org/terms/1.0/gbifID"),
+    DWC + "Taxon": (DWC + "taxonID",),
+    DWC + "Event": (DWC + "eventID",),
+}
+
+
+def read(path) -> Archive:
+    """Read a Darwin Core Archive (zip, tar[.gz|.bz2|.xz], folder) or a CSV/TSV table.
+
+    Raises ArchiveError (file, line, problem) for input that cannot be read at all.
+    Everything else the reader notices is kept in ``Archive.problems``.
+    """
+    with open_input(path) as opened:
+        meta_path = _find_meta(opened.files)
+        if meta_path is not None:
+            archive = _read_dwca(opened, meta_path, str(path))
+        else:
+            archive = _read_plain(opened, str(path))
+    archive.problems[:0] = opened.problems
+    return archive
+
+
+def _find_meta(files: list[str]) -> str | None:
+    metas = [f for f in files if PurePosixPath(f).name.lower() == META_XML]
+    if not metas:
+        return None
+    return min(metas, key=lambda f: (len(PurePosixPath(f).parts), f))
+
+
+def _resolve(opened: Opened, base: PurePosixPath, location: str) -> str | None:
+    """The archive file a <location> (or metadata attribute) names, tolerating case."""
+    location = location.replace("\\", "/").strip()
+    wanted = str(base / location) if str(base) != "." else location
+    if wanted in opened.files:
+        return wanted
+    lowered = {f.lower(): f for f in opened.files}
+    return lowered.get(wanted.lower())
+
+
+def _read_dwca(opened: Opened, meta_rel: str, source: str) -> Archive:
+    meta_bytes = (opened.root / meta_rel).read_bytes()
+    descriptor: Descriptor = parse_meta(meta_bytes, meta_rel)
+    problems = list(descriptor.problems)
+    base = PurePosixPath(meta_rel).parent
+    if str(base) != ".":
+        problems.append(Problem("ARCHIVE_WRAPPED", f"archive content sits in the sub-folder {base}/", str(base)))
+    if descriptor.core is None:
+        raise ArchiveError("meta.xml declares no <core> table", meta_rel)
+    core = _read_table(opened, base, descriptor.core, problems)
+    extensions = [_read_table(opened, base, spec, problems) for spec in descriptor.extensions]
+    metadata_file, eml = _find_eml(opened, base, descriptor.metadata, problems)
+    return Archive(
+        source=source,
+        kind="dwca",
+        core=core,
+        extensions=extensions,
+        meta_xml=meta_bytes,
+        metadata_file=metadata_file,
+        eml_xml=eml,
+        members=opened.files,
+        problems=problems,
+    )
+
+
+def _find_eml(opened: Opened, base: PurePosixPath, declared: str | None, problems: list[Problem]):
+    if declared:
+        found = _resolve(opened, base, declared)
+        if found is None:
+            problems.append(Problem("METADATA_FILE_MISSING", f"meta.xml names {declared} as metadata, but the archive has no such file", META_XML))
+            return None, None
+        return found, (opened.root / found).read_bytes()
+    for name in EML_NAMES:
+        found = _resolve(opened, base, name)
+        if found is not None:
+            problems.append(Problem("METADATA_NOT_DECLARED", f"meta.xml has no metadata attribute; {found} is used", META_XML))
+            return found, (opened.root / found).read_bytes()
+    problems.append(Problem("METADATA_MISSING", "the archive has no metadata document (eml.xml)", META_XML))
+    return None, None
+
+
+def _read_table(opened: Opened, base: PurePosixPath, spec: TableSpec, problems: list[Problem]) -> Table:
+    frames: list[pd.DataFrame] = []
+    header = None
+    encoding = spec.dialect.encoding
+    ragged = []
+    row_files: list[tuple[str, int]] = []
+    kind = "core" if spec.is_core else "extension"
+    for location in spec.files:
+        found = _resolve(opened, base, location)
+        if found is None:
+            problems.append(Problem("DATA_FILE_MISSING", f"{kind} file {location} named in meta.xml is not in the archive", location))
+            continue
+        text = read_text_table(opened.root / found, found, spec.dialect)
+        problems.extend(text.problems)
+        start = sum(len(f) for f in frames)
+        row_files.append((found, start))
+        ragged.extend(r.__class__(r.file, r.line, r.row + start, r.fields, r.expected) for r in text.ragged)
+        frames.append(text.data)
+        header = header if header is not None else text.header
+        encoding = text.encoding
+    data = _concat(frames)
+    if ragged:
+        problems.append(
+            Problem("RAGGED_ROWS", f"{len(ragged)} rows of the {kind} have another number of fields than the rest", ragged[0].file, ragged[0].line, count=len(ragged))
+        )
+    width = data.shape[1]
+    for f in spec.fields:
+        if f.index is not None and f.index >= width and row_files:
+            problems.append(Problem("FIELD_INDEX_BEYOND_COLUMNS", f"{f.term} is mapped to column {f.index}, but the file has {width} columns", row_files[0][0], term=f.term))
+    return Table(spec=spec, data=data, header=header, encoding=encoding, ragged=ragged, row_files=row_files)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame()
+    if len(frames) == 1:
+        return frames[0]
+    width = max(f.shape[1] for f in frames)
+    padded = []
+    for frame in frames:
+        for position in range(frame.shape[1], width):
+            frame[position] = pd.Series(pd.NA, index=frame.index, dtype=STRING)
+        padded.append(frame)
+    return pd.concat(padded, ignore_index=True)
+
+
+# -- plain tables (no meta.xml) -------------------------------------------------------
+
+
+def _read_plain(opened: Opened, source: str) -> Archive:
+    candidates = [f for f in opened.files if PurePosixPath(f).suffix.lower() in DATA_SUFFIXES or opened.kind in ("file", "gzip", "bzip2", "xz")]
+    label = Path(source).name
+    if not candidates:
+        names = ", ".join(opened.files[:5]) or "nothing"
+        raise ArchiveError(f"no meta.xml and no data table (.csv, .tsv, .txt) inside; found {names}", label)
+    core_file = _pick_core_file(candidates)
+    suffix = PurePosixPath(core_file).suffix.lower()
+    if suffix in (".xml", ".xlsx", ".xls", ".ods", ".json", ".parquet"):
+        raise ArchiveError(f"{core_file} is not a delimited text table; a Darwin Core Archive or a CSV/TSV file is expected", label)
+    path = opened.root / core_file
+    problems: list[Problem] = []
+    if opened.kind != "file":
+        problems.append(Problem("META_XML_MISSING", "the archive has no meta.xml; the data table was read on its own", label))
+    encoding = detect_encoding(path)
+    if path.stat().st_size and _looks_binary(path):
+        raise ArchiveError("this is a binary file, not a text table", label if opened.kind == "file" else core_file)
+    dialect = sniff_dialect(_decoded_sample(path, encoding), encoding)
+    text = read_text_table(path, core_file, dialect)
+    problems.extend(text.problems)
+    header = [clean_header(h) for h in (text.header or [])]
+    fields = []
+    for index, name in enumerate(header):
+        uri = term_uri(name)
+        if name:
+            fields.append(Field(term=uri or name, index=index))
+    terms = [f.term for f in fields]
+    row_type = guess_row_type(terms)
+    id_index = next((f.index for t in ID_TERMS.get(row_type, ()) for f in fields if f.term == t), None)
+    if id_index is None:
+        id_index = next((f.index for f in fields if f.term.lower() == "id"), None)
+    spec = TableSpec(row_type=row_type, files=(core_file,), dialect=dialect, fields=tuple(fields), id_index=id_index, is_core=True)
+    if text.ragged:
+        first = text.ragged[0]
+        problems.append(Problem("RAGGED_ROWS", f"{len(text.ragged)} rows have another number of fields than the rest", first.file, first.line, count=len(text.ragged)))
+    core = Table(spec=spec, data=text.data, header=text.header, encoding=text.encoding, ragged=text.ragged, row_files=[(core_file, 0)])
+    eml_file = next((f for f in opened.files if PurePosixPath(f).name.lower() in EML_NAMES), None)
+    eml = (opened.root / eml_file).read_bytes() if eml_file else None
+    return Archive(source=source, kind="table", core=core, metadata_file=eml_file, eml_xml=eml, members=opened.files, problems=problems)
+
+
+def _pick_core_file(candidates: list[str]) -> str:
+    """The occurrence (or taxon/event) table when an archive holds several tables."""
+    preferred = ("occurrence", "occurrences", "taxon", "taxa", "event", "events")
+
+    def rank(name: str):
+        stem = PurePosixPath(name).stem.lower()
+        return (stem not in preferred, preferred.index(stem) if stem in preferred else 0, len(PurePosixPath(name).parts), name)
+
+    return min(candidates, key=rank)
+
+
+def _looks_binary(path: Path) -> bool:
+    """Workbooks, images and PDFs; a few NUL bytes in text are data problems, not binary."""
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if head.startswith((b"PK\x03\x04", b"\x89PNG", b"%PDF", b"\xd0\xcf\x11\xe0", b"PAR1", b"Obj\x01")):
+        return True
+    utf16 = head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
+    return not utf16 and head.count(0) > len(head) // 10
+
+
+def sniff_dialect(sample: str, encoding: str) -> Dialect:
+    """The delimiter giving the most consistent rows of more than one field."""
+    lines = sample.splitlines(keepends=True)[:51]
+    text = "".join(lines[:-1] if len(lines) > 1 else lines)
+    best, best_score = ",", (-1.0, 0)
+    for delimiter in CANDIDATE_DELIMITERS:
+        rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"') if r]
+        if not rows:
+            continue
+        widths = Counter(len(r) for r in rows)
+        width, count = widths.most_common(1)[0]
+        if width < 2:
+            continue
+        score = (count / len(rows), width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    quote = '"'
+    if best == "\t" and not any(line.startswith('"') or '\t"' in line for line in lines):
+        quote = ""  # tab files from GBIF and spreadsheets rarely quote; a stray quote stays a quote
+    return Dialect(delimiter=best, quote=quote, line_terminator="\n", header_lines=1, encoding=encoding)
+
+
+def guess_row_type(terms: list[str]) -> str:
+    present = set(terms)
+    if DWC + "occurrenceID" in present or DWC + "basisOfRecord" in present or DWC + "catalogNumber" in present:
+        return DWC + "Occurrence"
+    if DWC + "taxonID" in present and DWC + "eventID" not in present:
+        return DWC + "Taxon"
+    if DWC + "eventID" in present:
+        return DWC + "Event"
+    if DWC + "scientificName" in present and DWC + "decimalLatitude" not in present and DWC + "taxonRank" in present:
+        return DWC + "Taxon"
+    return DWC + "Occurrence"

@@ -1,0 +1,61 @@
+"""Smoke tests of every page with Streamlit's AppTest: no exception, the expected numbers shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from corpus import corpus_or_skip
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "app.py")
+
+
+def run_app(source: dict | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    if source is not None:
+        app.session_state["source"] = source
+    return app.run()
+
+
+def shown_text(app: AppTest) -> str:
+    parts = [m.value for m in app.markdown] + [m.value for m in app.caption] + [m.value for m in app.error]
+    parts += [f"{m.label}={m.value}" for m in app.metric] + [s.value for s in app.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_default_is_the_bundled_sample():
+    app = run_app()
+    assert not app.exception
+    assert "bundled sample archive" in shown_text(app)
+    assert app.session_state["source"]["kind"] == "sample"
+
+
+def test_load_page_shows_structure_of_a_corpus_archive():
+    root = corpus_or_skip()
+    path = root / "gbif-checklistbank/checklistbank-cli/src/test/resources/plazi.zip"
+    app = run_app({"kind": "path", "label": path.name, "path": str(path), "key": f"test:{path}"})
+    assert not app.exception
+    text = shown_text(app)
+    assert "Core records=11" in text
+    assert "Extensions=4" in text
+    assert "Seven new species" in text
+
+
+def test_broken_archive_shows_a_clear_error_not_a_traceback():
+    root = corpus_or_skip()
+    path = root / "gbif-ipt/src/test/resources/resources/dwca-inside-parent-invalid.zip"
+    app = run_app({"kind": "path", "label": path.name, "path": str(path), "key": f"test:{path}"})
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error)
+    assert "meta.xml" in errors and "line 12" in errors
+
+
+@pytest.mark.parametrize("name", ["not-there.zip"])
+def test_missing_path_is_reported(name, tmp_path):
+    path = tmp_path / name
+    app = run_app({"kind": "path", "label": name, "path": str(path), "key": f"test:{path}"})
+    assert not app.exception
+    assert "no such file" in " ".join(e.value for e in app.error)

@@ -1,0 +1,62 @@
+"""The CLI only renders what the library computes; exit codes are part of the contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from corpus import corpus_or_skip
+from dwcqa.archive import read
+from dwcqa.cli import main
+from dwcqa.info import describe
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "sample"
+
+
+def test_info_json_is_the_library_description(capsys):
+    root = corpus_or_skip()
+    path = root / "gbif-checklistbank/checklistbank-cli/src/test/resources/plazi.zip"
+    assert main(["info", str(path), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json.loads(json.dumps(describe(read(path))))
+    assert printed["core"]["rowType"] == "http://rs.tdwg.org/dwc/terms/Taxon"
+    assert printed["core"]["records"] == 11
+    assert printed["core"]["files"] == ["taxa.txt"]  # as meta.xml names it
+    assert printed["core"]["delimiter"] == "\t"
+    assert [e["records"] for e in printed["extensions"]] == [179, 24, 11, 11]
+    assert printed["eml"]["title"].startswith("Seven new species")
+
+
+def test_info_text_names_tables_and_counts(capsys):
+    root = corpus_or_skip()
+    assert main(["info", str(root / "gbif-dwca-io/src/test/resources/archive-dwc")]) == 0
+    out = capsys.readouterr().out
+    assert "core: Taxon" in out and "records: 3,248" in out
+    assert "extension: VernacularName" in out
+
+
+def test_unreadable_input_exits_2_with_one_line(tmp_path):
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 this is not really a zip")
+    result = subprocess.run(
+        [sys.executable, "-m", "dwcqa", "info", str(broken)], capture_output=True, text=True, cwd=REPO
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dwcqa: broken.zip:"), result.stderr
+
+
+def test_console_script_is_installed():
+    result = subprocess.run([str(Path(sys.executable).parent / "dwcqa"), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "info" in result.stdout
+
+
+def test_library_does_not_import_streamlit_or_dask():
+    code = "import sys, dwcqa, dwcqa.archive, dwcqa.cli, dwcqa.info; print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'dask')))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
