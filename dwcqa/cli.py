@@ -14,7 +14,9 @@ from dwcqa.archive import ArchiveError, read
 from dwcqa.info import describe
 
 EXIT_OK = 0
+EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
+FAIL_ON = {"error": ("error",), "warning": ("error", "warning"), "never": ()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dwcqa",
         description="Data quality for Darwin Core Archives and occurrence tables.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="exit codes: 0 ok, 2 input cannot be read",
+        epilog="exit codes: 0 ok, 1 findings at or above --fail-on (check), 2 input cannot be read",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     info = commands.add_parser(
@@ -49,6 +51,32 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("path", help="a Darwin Core Archive (zip, tar.gz, folder) or a CSV/TSV file")
     info.add_argument("--json", action="store_true", help="print a JSON object instead of text")
     info.set_defaults(run=run_info)
+
+    check = commands.add_parser(
+        "check",
+        help="run every check; summary, JSON, per-record issue list, exit code for pipelines",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n"
+            "  dwcqa check dwca.zip\n"
+            "  dwcqa check dwca.zip --json report.json --issues issues.csv\n"
+            "  dwcqa check dwca.zip --json - --fail-on warning\n\n"
+            "exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, 2 unreadable input"
+        ),
+    )
+    check.add_argument("path", help="a Darwin Core Archive (zip, tar.gz, folder) or a CSV/TSV file")
+    check.add_argument("--json", metavar="FILE", help="write the results as JSON to FILE (- for stdout)")
+    check.add_argument("--issues", metavar="FILE.csv", help="write one CSV row per (record, check)")
+    check.add_argument("--fail-on", choices=list(FAIL_ON), default="error", help="exit 1 when a finding of this severity or worse exists (default: error)")
+    check.set_defaults(run=run_check)
+
+    catalogue = commands.add_parser("checks", help="list the check catalogue (id, severity, terms, BDQ test)")
+    catalogue.add_argument("--json", action="store_true", help="print a JSON list instead of text")
+    catalogue.set_defaults(run=run_checks)
+
+    explain = commands.add_parser("explain", help="print the explanation of one check", epilog="example:\n  dwcqa explain RECORD_NOT_UNIQUELY_IDENTIFIED", formatter_class=argparse.RawDescriptionHelpFormatter)
+    explain.add_argument("check_id", metavar="ID")
+    explain.set_defaults(run=run_explain)
     return parser
 
 
@@ -60,6 +88,97 @@ def run_info(args) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_info(description))
+    return EXIT_OK
+
+
+def run_check(args) -> int:
+    from dwcqa.checks.runner import run
+    from dwcqa.summary import report, write_issues
+
+    archive = read(args.path)
+    progress = _progress_printer() if sys.stderr.isatty() else None
+    results = run(archive, progress=progress)
+    summary = report(results)
+    if args.issues:
+        with open(args.issues, "w", encoding="utf-8", newline="") as handle:
+            write_issues(results, handle)
+    if args.json == "-":
+        json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as handle:
+                json.dump(summary, handle, indent=2, ensure_ascii=False)
+        sys.stdout.write(render_check(summary))
+    failing = FAIL_ON[args.fail_on]
+    return EXIT_FINDINGS if any(f["severity"] in failing for f in summary["findings"]) else EXIT_OK
+
+
+def _progress_printer():
+    def show(check, number, total):
+        sys.stderr.write(f"\r\x1b[Kchecking {number}/{total} {check.id}")
+        if number == total:
+            sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+
+    return show
+
+
+def render_check(summary: dict) -> str:
+    records = summary["records"]
+    lines = [
+        f"{summary['source']}: {records:,} core records, {len(summary['extensions'])} extensions",
+        f"GBIF would index it: {'yes' if summary['indexable'] else 'NO (' + ', '.join(summary['blocking']) + ')'}",
+        f"ready for publication: {summary['ready']:,} of {records:,} records have no error",
+        "",
+    ]
+    if not summary["findings"]:
+        lines.append("no findings")
+    for finding in summary["findings"]:
+        lines.append(f"{finding['severity'].upper():8} {finding['count']:>10,}  {finding['check']}  {finding['title']}")
+    return "\n".join(lines) + "\n"
+
+
+def run_checks(args) -> int:
+    from dwcqa.checks.registry import all_checks
+
+    catalogue = [
+        {
+            "id": c.id,
+            "severity": c.severity,
+            "dimension": c.dimension,
+            "level": c.level,
+            "title": c.title,
+            "terms": c.term_names,
+            "bdq": {"label": c.bdq.label, "guid": c.bdq.guid} if c.bdq else None,
+            "blocksIndexing": c.blocks_indexing,
+        }
+        for c in all_checks()
+    ]
+    if args.json:
+        json.dump(catalogue, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for entry in catalogue:
+        bdq = f"  [{entry['bdq']['label']}]" if entry["bdq"] else ""
+        terms = f"  ({', '.join(entry['terms'])})" if entry["terms"] else ""
+        sys.stdout.write(f"{entry['id']:40} {entry['severity']:8} {entry['dimension']:12} {entry['title']}{terms}{bdq}\n")
+    return EXIT_OK
+
+
+def run_explain(args) -> int:
+    from dwcqa.checks.registry import RegistryError, get
+
+    try:
+        check = get(args.check_id.upper())
+    except RegistryError as error:
+        print(f"dwcqa: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    sys.stdout.write(f"{check.id}  ({check.severity}, {check.dimension})\n{check.title}\n\n{check.explanation}\n")
+    if check.terms:
+        sys.stdout.write(f"\nterms: {', '.join(check.term_names)}\n")
+    if check.bdq:
+        sys.stdout.write(f"TDWG BDQ: {check.bdq.label} ({check.bdq.guid})\n")
     return EXIT_OK
 
 

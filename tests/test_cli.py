@@ -60,3 +60,41 @@ def test_library_does_not_import_streamlit_or_dask():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_check_json_is_the_library_report(tmp_path, capsys):
+    from dwcqa.checks.runner import run
+    from dwcqa.summary import report
+
+    root = corpus_or_skip()
+    path = root / "gbif-checklistbank/checklistbank-cli/src/test/resources/plazi.zip"
+    out = tmp_path / "report.json"
+    code = main(["check", str(path), "--json", str(out), "--fail-on", "never"])
+    assert code == 0
+    printed = json.loads(out.read_text(encoding="utf-8"))
+    assert printed == json.loads(json.dumps(report(run(read(path)))))
+    for key in ("records", "core", "extensions", "findings", "completeness", "indexable", "ready"):
+        assert key in printed
+    assert printed["records"] == 11
+    assert 0 <= printed["ready"] <= 11
+    assert all(0.0 <= share <= 1.0 for share in printed["completeness"].values())
+    assert printed["completeness"]["scientificName"] == 1.0
+
+
+def test_check_unreadable_exits_2(tmp_path):
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 nope")
+    assert main(["check", str(broken)]) == 2
+
+
+def test_checks_and_explain_cover_the_catalogue(capsys):
+    from dwcqa.checks.registry import all_checks
+
+    assert main(["checks", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [c["id"] for c in listed] == [c.id for c in all_checks()]
+    for check in all_checks():
+        assert main(["explain", check.id]) == 0
+        out = capsys.readouterr().out
+        assert check.id in out and check.explanation[:40] in " ".join(out.split())
+    assert main(["explain", "NO_SUCH_CHECK"]) == 2

@@ -1,0 +1,1 @@
+"""Metadata (eml.xml) checks. Filled in by the metadata work."""

@@ -1,0 +1,83 @@
+"""Running the registered checks over an archive: one boolean column per record check."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import numpy as np
+
+from dwcqa.archive.model import Archive
+from dwcqa.checks.context import Context
+from dwcqa.checks.registry import ArchiveFinding, Check, all_checks, as_mask
+
+CHECK_FAILED = "CHECK_FAILED"
+
+
+@dataclass
+class Results:
+    """Findings: a boolean mask per record check (records x checks) + archive findings."""
+
+    archive: Archive
+    checks: list[Check]  # every check that was asked for, applicable or not
+    masks: dict[str, np.ndarray] = field(default_factory=dict)  # record checks that applied
+    archive_findings: list[ArchiveFinding] = field(default_factory=list)
+    failures: list[ArchiveFinding] = field(default_factory=list)  # checks that could not run
+
+    @property
+    def records(self) -> int:
+        return self.archive.core.records
+
+    def check(self, check_id: str) -> Check:
+        return next(c for c in self.checks if c.id == check_id)
+
+    def count(self, check_id: str) -> int:
+        """Records (record check) or summed counts (archive check) that fail."""
+        if check_id in self.masks:
+            return int(self.masks[check_id].sum())
+        return sum(f.count for f in self.archive_findings if f.check == check_id)
+
+    def failing(self) -> list[Check]:
+        return [c for c in self.checks if self.count(c.id) > 0]
+
+    def findings_of(self, check_id: str) -> list[ArchiveFinding]:
+        return [f for f in self.archive_findings if f.check == check_id]
+
+    def blocking_mask(self, severity: str = "error") -> np.ndarray:
+        """Records with at least one record finding of this severity."""
+        blocked = np.zeros(self.records, dtype=bool)
+        for check in self.checks:
+            if check.severity == severity and check.id in self.masks:
+                blocked |= self.masks[check.id]
+        return blocked
+
+
+def run(
+    archive: Archive,
+    checks: Iterable[Check] | None = None,
+    options: dict | None = None,
+    progress: Callable[[Check, int, int], None] | None = None,
+) -> Results:
+    """Run ``checks`` (default: every registered check) over ``archive``.
+
+    A check that raises is reported as a CHECK_FAILED finding with its error; the others
+    still run, so one faulty check never hides the rest.
+    """
+    selected = list(checks) if checks is not None else all_checks()
+    context = Context(archive, options or {})
+    results = Results(archive, selected)
+    for number, check in enumerate(selected, 1):
+        if progress:
+            progress(check, number, len(selected))
+        try:
+            if check.level == "record":
+                outcome = check.function(context)
+                if outcome is not None:
+                    results.masks[check.id] = as_mask(outcome, context.records)
+            else:
+                results.archive_findings.extend(check.function(context) or [])
+        except Exception as error:  # a faulty check must not stop the others
+            detail = traceback.format_exception_only(type(error), error)[-1].strip()
+            results.failures.append(ArchiveFinding(CHECK_FAILED, f"{check.id} could not run: {detail}"))
+    return results

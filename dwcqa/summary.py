@@ -1,0 +1,124 @@
+"""What the results mean: completeness per term, counts per check, readiness, GBIF's verdict."""
+
+from __future__ import annotations
+
+import csv
+from typing import IO
+
+import numpy as np
+
+from dwcqa.checks.context import Context
+from dwcqa.checks.runner import Results
+from dwcqa.info import describe_table
+from dwcqa.terms import short_name
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+ISSUE_COLUMNS = ("row", "id", "check", "severity", "term", "value")
+ISSUE_CHUNK = 100_000
+
+
+def completeness(results: Results) -> dict[str, float]:
+    """Fraction of core records with a value (not empty, not a verbatim null) per mapped term."""
+    context = Context(results.archive)
+    records = context.records
+    return {
+        term: (float(context.present(term).sum()) / records if records else 0.0)
+        for term in results.archive.core.terms
+    }
+
+
+def indexable(results: Results) -> tuple[bool, list[str]]:
+    """GBIF's verdict: would it index the archive at all? With the ids of what blocks it."""
+    blocking = [c.id for c in results.checks if c.blocks_indexing and results.count(c.id) > 0]
+    return not blocking, blocking
+
+
+def ready_mask(results: Results) -> np.ndarray:
+    """Core records with no error-severity record finding."""
+    return ~results.blocking_mask("error")
+
+
+def findings(results: Results) -> list[dict]:
+    """One entry per check that found something, most severe and most frequent first."""
+    entries = [
+        {
+            "check": check.id,
+            "severity": check.severity,
+            "dimension": check.dimension,
+            "level": check.level,
+            "title": check.title,
+            "count": results.count(check.id),
+            "terms": check.term_names,
+            "bdq": check.bdq.label if check.bdq else None,
+        }
+        for check in results.failing()
+    ]
+    entries += [
+        {
+            "check": f.check,
+            "severity": "error",
+            "dimension": "other",
+            "level": "archive",
+            "title": f.message,
+            "count": 1,
+            "terms": [],
+            "bdq": None,
+        }
+        for f in results.failures
+    ]
+    return sorted(entries, key=lambda e: (SEVERITY_ORDER[e["severity"]], -e["count"], e["check"]))
+
+
+def report(results: Results) -> dict:
+    """The JSON object of ``dwcqa check --json``."""
+    archive = results.archive
+    verdict, blocking = indexable(results)
+    return {
+        "source": archive.source,
+        "records": archive.core.records,
+        "core": {"rowType": archive.core.row_type, "files": list(archive.core.files)},
+        "extensions": [{"rowType": t.row_type, "records": t.records, "files": list(t.files)} for t in archive.extensions],
+        "findings": findings(results),
+        "completeness": {short_name(term): share for term, share in completeness(results).items()},
+        "indexable": verdict,
+        "blocking": blocking,
+        "ready": int(ready_mask(results).sum()),
+        "tables": [describe_table(t) for t in archive.tables],
+        "details": [
+            {"check": f.check, "message": f.message, "file": f.file, "line": f.line, "term": short_name(f.term) if f.term else None, "count": f.count}
+            for f in results.archive_findings
+        ],
+    }
+
+
+def write_issues(results: Results, handle: IO[str]) -> int:
+    """One CSV row per (record, check), streamed check by check in chunks; returns rows written."""
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(ISSUE_COLUMNS)
+    core = results.archive.core
+    ids = core.ids
+    written = 0
+    for check in sorted(results.checks, key=lambda c: (SEVERITY_ORDER[c.severity], c.id)):
+        mask = results.masks.get(check.id)
+        if mask is None or not mask.any():
+            continue
+        rows = np.flatnonzero(mask)
+        term = check.terms[0] if len(check.terms) == 1 else None
+        values = core.column(term) if term else None
+        for start in range(0, len(rows), ISSUE_CHUNK):
+            chunk = rows[start : start + ISSUE_CHUNK]
+            chunk_ids = _take(ids, chunk)
+            chunk_values = _take(values, chunk)
+            term_name = short_name(term) if term else ""
+            writer.writerows(
+                (int(row), row_id, check.id, check.severity, term_name, value)
+                for row, row_id, value in zip(chunk, chunk_ids, chunk_values)
+            )
+            written += len(chunk)
+    return written
+
+
+def _take(series, rows: np.ndarray) -> list[str]:
+    if series is None:
+        return [""] * len(rows)
+    return series.iloc[rows].fillna("").tolist()
