@@ -128,9 +128,20 @@ def get(check_id: str) -> Check:
         raise RegistryError(f"no check with id {check_id!r}") from None
 
 
+# Modules of dwcqa.checks that hold machinery, not checks.
+_MACHINERY = {"registry", "context", "runner"}
+
+
 def _load_check_modules() -> None:
-    # Importing a module registers its checks; each module is imported once.
-    from dwcqa.checks import metadata, structure  # noqa: F401
+    # Importing a module registers its checks; Python imports each module once.
+    import importlib
+    import pkgutil
+
+    import dwcqa.checks as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name not in _MACHINERY and not module.name.startswith("_"):
+            importlib.import_module(f"dwcqa.checks.{module.name}")
 
 
 def as_mask(values, records: int) -> np.ndarray:
