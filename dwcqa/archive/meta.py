@@ -7,6 +7,7 @@ linesTerminatedBy="\\n", ignoreHeaderLines=0, encoding="UTF-8".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -49,6 +50,7 @@ def parse_meta(data: bytes, file: str = META_XML) -> Descriptor:
     """Parse meta.xml bytes. Raises ArchiveError when it is not XML at all."""
     root = parse_xml(data, file)
     problems: list[Problem] = []
+    _restore_literal_whitespace(root, data)
     if local_name(root) != "archive":
         problems.append(Problem("META_ROOT_INVALID", f"root element is <{local_name(root)}>, not <archive>", file, root.sourceline))
     if namespace_of(root) != DWC_TEXT_NS:
@@ -70,6 +72,23 @@ def parse_meta(data: bytes, file: str = META_XML) -> Descriptor:
     specs = [_table_spec(e, False, file, problems) for e in extensions]
     metadata = root.get("metadata")
     return Descriptor(core, specs, metadata.strip() if metadata else None, problems)
+
+
+_LITERAL_WHITESPACE_ATTRIBUTE = re.compile(rb'(fieldsTerminatedBy|linesTerminatedBy)\s*=\s*(["\'])([\t\r\n]+)\2')
+
+
+def _restore_literal_whitespace(root: etree._Element, data: bytes) -> None:
+    """A literal tab or newline written in an attribute: XML turns it into a space, we don't.
+
+    Publishers do write fieldsTerminatedBy="<tab>"; the XML spec normalises it to " ".
+    """
+    literal = {name.decode(): value.decode() for name, _, value in _LITERAL_WHITESPACE_ATTRIBUTE.findall(data)}
+    if not literal:
+        return
+    for element in root:
+        for attribute, value in literal.items():
+            if element.get(attribute) == " " * len(value):
+                element.set(attribute, value)
 
 
 def _table_spec(element: etree._Element, is_core: bool, file: str, problems: list[Problem]) -> TableSpec:

@@ -32,8 +32,6 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# What a file that is not valid UTF-8 most often really is, in the order to try.
-FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
 
 @dataclass
@@ -94,6 +92,14 @@ def resolve_encoding(path: Path, declared: str, name: str, problems: list[Proble
     except LookupError:
         problems.append(Problem("ENCODING_UNKNOWN", f"encoding {declared!r} is unknown; UTF-8 assumed", name))
         codec = "utf-8"
+    if codec.startswith(("utf-16", "utf-32")):
+        with open(path, "rb") as handle:
+            start = handle.read(4096)
+        if start and b"\x00" not in start:
+            # Declared UTF-16/32 but without a single zero byte: it is an 8-bit encoding.
+            actual = detect_encoding(path)
+            problems.append(Problem("ENCODING_INVALID", f"declared {declared} but the file is not; read as {actual}", name, 1))
+            return actual
     if codec == "utf-16" and len(head) >= 2:
         # UTF-16 without BOM: ASCII text has its zero bytes on one side.
         codec = "utf-16-be" if head[0] == 0 and head[1] != 0 else "utf-16-le"
@@ -114,11 +120,14 @@ def detect_encoding(path: Path) -> str:
         return "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample, cp_isolation=list(FALLBACK_ENCODINGS) + ["utf_8", "mac_roman", "cp850"]).best()
+    # Collection databases and spreadsheets on Windows write windows-1252; take it whenever
+    # it decodes, and ask the detector only when it does not.
+    if _decodes(path, "cp1252"):
+        return "cp1252"
+    best = from_bytes(sample, cp_isolation=["latin_1", "mac_roman", "cp850", "cp437"]).best()
     guess = codecs.lookup(best.encoding).name if best else None
-    for codec in ([guess] if guess else []) + list(FALLBACK_ENCODINGS):
-        if _decodes(path, codec):
-            return codec
+    if guess and _decodes(path, guess):
+        return guess
     return "latin-1"  # decodes any byte sequence
 
 

@@ -29,7 +29,7 @@ def parse_xml(data: bytes, file: str) -> etree._Element:
         problem = f"not well-formed XML ({_plain(exc.msg)})"
         raise ArchiveError(problem, file, line) from None
     doctype = root.getroottree().docinfo.internalDTD
-    if doctype is not None and any(isinstance(d, etree._DTDEntityDecl) for d in doctype.iterentities()):
+    if doctype is not None and any(True for _ in doctype.iterentities()):
         raise ArchiveError("declares XML entities, which are refused for safety", file, 1)
     return root
 
