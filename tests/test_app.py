@@ -29,7 +29,9 @@ def shown_text(app: AppTest) -> str:
 def test_default_is_the_bundled_sample():
     app = run_app()
     assert not app.exception
-    assert "bundled sample archive" in shown_text(app)
+    text = shown_text(app)
+    assert "bundled sample archive" in text
+    assert "Core records=2,000" in text and "Extensions=1" in text
     assert app.session_state["source"]["kind"] == "sample"
 
 
