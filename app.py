@@ -8,6 +8,8 @@ st.set_page_config(page_title="dwcqa - Darwin Core data quality", page_icon="�
 
 pages = [
     st.Page("pages/load.py", title="Load", icon="📂", default=True),
+    st.Page("pages/overview.py", title="Overview", icon="📊"),
+    st.Page("pages/issues.py", title="Issues", icon="🔎"),
 ]
 navigation = st.navigation(pages)
 appstate.sidebar_summary()

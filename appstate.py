@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from dwcqa.archive import Archive, ArchiveError, read
+from dwcqa.checks.runner import Results, run
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "sample"
 SOURCE_KEY = "source"
@@ -23,6 +24,34 @@ SOURCE_KEY = "source"
 def _read_cached(key: str, path: str) -> Archive:
     # The Archive is treated as read-only by every page, so one shared object is safe.
     return read(path)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _check_cached(key: str, path: str) -> Results:
+    archive = _read_cached(key, path)
+    progress = st.progress(0.0, text="Running checks...")
+    try:
+        return run(archive, progress=lambda check, n, total: progress.progress(n / total, text=f"Checking {check.title.lower()}"))
+    finally:
+        progress.empty()
+
+
+def current_results() -> Results | ArchiveError:
+    """Findings for the archive in use (computed once per archive, then shared by all pages)."""
+    source = current_source()
+    archive = current_archive()
+    if isinstance(archive, ArchiveError):
+        return archive
+    return _check_cached(source["key"], source["path"])
+
+
+def results_or_stop() -> Results:
+    """For pages that need findings: the results, or a clear message and a stop."""
+    results = current_results()
+    if isinstance(results, ArchiveError):
+        st.error(f"**The archive in use cannot be read.** {results}  \nChoose another one on the Load page.")
+        st.stop()
+    return results
 
 
 def sample_source() -> dict:

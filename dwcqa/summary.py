@@ -6,6 +6,7 @@ import csv
 from typing import IO
 
 import numpy as np
+import pandas as pd
 
 from dwcqa.checks.context import Context
 from dwcqa.checks.runner import Results
@@ -91,30 +92,40 @@ def report(results: Results) -> dict:
     }
 
 
-def write_issues(results: Results, handle: IO[str]) -> int:
-    """One CSV row per (record, check), streamed check by check in chunks; returns rows written."""
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(ISSUE_COLUMNS)
+def issue_chunks(results: Results, check_ids: list[str] | None = None):
+    """The per-record issue list as DataFrames of at most ISSUE_CHUNK rows, check by check."""
     core = results.archive.core
     ids = core.ids
-    written = 0
     for check in sorted(results.checks, key=lambda c: (SEVERITY_ORDER[c.severity], c.id)):
         mask = results.masks.get(check.id)
-        if mask is None or not mask.any():
+        if mask is None or (check_ids is not None and check.id not in check_ids) or not mask.any():
             continue
         rows = np.flatnonzero(mask)
         term = check.terms[0] if len(check.terms) == 1 else None
         values = core.column(term) if term else None
         for start in range(0, len(rows), ISSUE_CHUNK):
             chunk = rows[start : start + ISSUE_CHUNK]
-            chunk_ids = _take(ids, chunk)
-            chunk_values = _take(values, chunk)
-            term_name = short_name(term) if term else ""
-            writer.writerows(
-                (int(row), row_id, check.id, check.severity, term_name, value)
-                for row, row_id, value in zip(chunk, chunk_ids, chunk_values)
+            yield pd.DataFrame(
+                {
+                    "row": chunk,
+                    "id": _take(ids, chunk),
+                    "check": check.id,
+                    "severity": check.severity,
+                    "term": short_name(term) if term else "",
+                    "value": _take(values, chunk),
+                },
+                columns=ISSUE_COLUMNS,
             )
-            written += len(chunk)
+
+
+def write_issues(results: Results, handle: IO[str]) -> int:
+    """One CSV row per (record, check), streamed in chunks; returns the rows written."""
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(ISSUE_COLUMNS)
+    written = 0
+    for chunk in issue_chunks(results):
+        writer.writerows(chunk.itertuples(index=False, name=None))
+        written += len(chunk)
     return written
 
 
@@ -122,3 +133,26 @@ def _take(series, rows: np.ndarray) -> list[str]:
     if series is None:
         return [""] * len(rows)
     return series.iloc[rows].fillna("").tolist()
+
+
+def affected_records(results: Results, check_id: str, limit: int | None = 1000) -> pd.DataFrame:
+    """The records a record check flags: row, id and the verbatim values of its terms."""
+    core = results.archive.core
+    mask = results.masks.get(check_id)
+    if mask is None:
+        return pd.DataFrame(columns=["row", "id"])
+    rows = np.flatnonzero(mask)
+    if limit is not None:
+        rows = rows[:limit]
+    table = {"row": rows, "id": _take(core.ids, rows)}
+    for term in results.check(check_id).terms:
+        values = core.column(term)
+        if values is not None:
+            table[short_name(term)] = _take(values, rows)
+    return pd.DataFrame(table)
+
+
+def issues_frame(results: Results, check_ids: list[str] | None = None) -> pd.DataFrame:
+    """The per-record issue list (as ``--issues`` writes it) for some checks, in memory."""
+    chunks = list(issue_chunks(results, check_ids))
+    return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=ISSUE_COLUMNS)

@@ -61,3 +61,42 @@ def test_missing_path_is_reported(name, tmp_path):
     app = run_app({"kind": "path", "label": name, "path": str(path), "key": f"test:{path}"})
     assert not app.exception
     assert "no such file" in " ".join(e.value for e in app.error)
+
+
+def run_page(page: str, source: dict | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    if source is not None:
+        app.session_state["source"] = source
+    app.run()
+    app.switch_page(page)
+    return app.run()
+
+
+def corpus_source(relative: str) -> dict:
+    path = corpus_or_skip() / relative
+    return {"kind": "path", "label": path.name, "path": str(path), "key": f"test:{path}"}
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/issues.py"])
+def test_pages_on_the_sample(page):
+    app = run_page(page)
+    assert not app.exception
+    if page == "pages/overview.py":
+        assert "Core records=2,000" in shown_text(app)
+        assert len(app.get("plotly_chart")) >= 3
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/issues.py"])
+@pytest.mark.parametrize(
+    "archive",
+    [
+        "gbif-checklistbank/checklistbank-cli/src/test/resources/plazi.zip",
+        "gbif-pipelines/gbif/validator/validator-core/src/test/resources/dwca/dwca-one-hundred-good-triplets-dupe-ids.zip",
+        "gbif-ipt/src/test/resources/resources/dwca-inside-parent-invalid.zip",
+    ],
+)
+def test_pages_on_corpus_archives(page, archive):
+    app = run_page(page, corpus_source(archive))
+    assert not app.exception
+    if archive.endswith("invalid.zip"):
+        assert "cannot be read" in " ".join(e.value for e in app.error)

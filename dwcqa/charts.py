@@ -1,0 +1,115 @@
+"""Plotly figures shared by the dashboard and the report (no streamlit here).
+
+Colours are chosen to read on a projector and in print: severity red / amber / blue.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dwcqa.checks.runner import Results
+from dwcqa.summary import completeness, findings, ready_mask
+from dwcqa.terms import DWC, short_name
+
+SEVERITY_COLOURS = {"error": "#c0392b", "warning": "#e39b1b", "info": "#2e78b7"}
+READINESS_COLOURS = {"ready": "#2e8b57", "warnings only": "#e39b1b", "blocked by errors": "#c0392b"}
+LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=10, t=40, b=10), font=dict(size=14))
+
+
+def readiness_counts(results: Results) -> dict[str, int]:
+    ready = ready_mask(results)
+    warned = results.blocking_mask("warning") & ready
+    return {
+        "ready": int((ready & ~warned).sum()),
+        "warnings only": int(warned.sum()),
+        "blocked by errors": int((~ready).sum()),
+    }
+
+
+def readiness_donut(results: Results) -> go.Figure:
+    counts = readiness_counts(results)
+    figure = go.Figure(
+        go.Pie(
+            labels=list(counts),
+            values=list(counts.values()),
+            hole=0.55,
+            marker=dict(colors=[READINESS_COLOURS[k] for k in counts]),
+            sort=False,
+            textinfo="value+percent",
+        )
+    )
+    figure.update_layout(title="Records ready for publication", **LAYOUT)
+    return figure
+
+
+def completeness_chart(results: Results, required: set[str] = frozenset(), recommended: set[str] = frozenset()) -> go.Figure:
+    shares = completeness(results)
+    frame = pd.DataFrame({"term": [short_name(t) for t in shares], "uri": list(shares), "share": list(shares.values())})
+    frame["kind"] = np.where(frame["uri"].isin(required), "required", np.where(frame["uri"].isin(recommended), "recommended", "other"))
+    frame = frame.sort_values(["share", "term"], ascending=[True, False])
+    colours = {"required": "#c0392b", "recommended": "#2e78b7", "other": "#8c8c8c"}
+    figure = go.Figure()
+    for kind in ("required", "recommended", "other"):
+        part = frame[frame["kind"] == kind]
+        if len(part):
+            figure.add_bar(x=part["share"] * 100, y=part["term"], orientation="h", name=kind, marker_color=colours[kind])
+    figure.update_layout(
+        title="Completeness per term (% of core records with a value)",
+        xaxis=dict(range=[0, 100], ticksuffix="%"),
+        yaxis=dict(categoryorder="array", categoryarray=list(frame["term"])),
+        height=max(300, 18 * len(frame) + 80),
+        barmode="overlay",
+        **LAYOUT,
+    )
+    return figure
+
+
+def findings_chart(results: Results, limit: int = 30) -> go.Figure:
+    entries = findings(results)[:limit]
+    frame = pd.DataFrame(entries or [{"check": "", "count": 0, "severity": "info", "title": ""}])
+    figure = go.Figure()
+    for severity in ("error", "warning", "info"):
+        part = frame[frame["severity"] == severity]
+        if len(part):
+            figure.add_bar(
+                x=part["count"], y=part["check"], orientation="h", name=severity, marker_color=SEVERITY_COLOURS[severity], hovertext=part["title"]
+            )
+    figure.update_layout(
+        title="Findings by check",
+        yaxis=dict(categoryorder="array", categoryarray=list(frame["check"][::-1])),
+        height=max(300, 22 * len(frame) + 80),
+        **LAYOUT,
+    )
+    return figure
+
+
+def records_per_year(results: Results) -> go.Figure | None:
+    core = results.archive.core
+    year = core.column(DWC + "year")
+    if year is None or not year.notna().any():
+        date = core.column(DWC + "eventDate")
+        if date is None:
+            return None
+        year = date.str.extract(r"^\s*(\d{4})", expand=False)
+    years = pd.to_numeric(year, errors="coerce").dropna()
+    years = years[(years > 1600) & (years < 2200)].astype(int)
+    if years.empty:
+        return None
+    counts = years.value_counts().sort_index()
+    figure = go.Figure(go.Bar(x=counts.index, y=counts.values, marker_color="#2e78b7"))
+    figure.update_layout(title="Records per year", xaxis_title="year", yaxis_title="records", **LAYOUT)
+    return figure
+
+
+def taxonomic_breakdown(results: Results, limit: int = 20) -> go.Figure | None:
+    core = results.archive.core
+    for rank in ("family", "order", "class", "kingdom"):
+        values = core.column(DWC + rank)
+        if values is not None and (values.fillna("").str.strip() != "").any():
+            counts = values.fillna("").str.strip().replace("", "(empty)").value_counts().head(limit)[::-1]
+            figure = go.Figure(go.Bar(x=counts.values, y=counts.index, orientation="h", marker_color="#2e8b57"))
+            figure.update_layout(title=f"Records per {rank} (top {limit})", height=max(300, 22 * len(counts) + 80), **LAYOUT)
+            return figure
+    return None
