@@ -4,6 +4,7 @@ import streamlit as st
 
 import appstate
 from dwcqa import charts
+from dwcqa.checks.metadata import metadata_summary
 from dwcqa.summary import indexable
 
 results = appstate.results_or_stop()
@@ -18,6 +19,10 @@ card[2].metric("Extensions", len(archive.extensions))
 card[3].metric("Checks run", len(results.checks))
 if archive.extensions:
     st.caption("Extensions: " + ", ".join(f"{t.name} ({t.records:,} rows)" for t in archive.extensions))
+metadata = metadata_summary(archive)
+licence = metadata["licence_label"] or "none recognised"
+people = ", ".join(metadata["contacts"][:2]) or "no contact"
+st.caption(f"Licence: **{licence}**{'' if metadata['licence_accepted'] else ' (not accepted by GBIF)'} · Contact: {people} · Published: {metadata['pubDate'] or 'not stated'}")
 
 verdict, blocking = indexable(results)
 if verdict:

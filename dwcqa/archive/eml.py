@@ -20,5 +20,6 @@ def title_of(eml: bytes) -> str | None:
 
 
 def _in_dataset(element) -> bool:
+    # GBIF takes the dataset's own title (not a citation's or a project's).
     parent = element.getparent()
-    return parent is not None and local_name(parent) in ("dataset", "citation", "eml")
+    return parent is not None and local_name(parent) == "dataset"
