@@ -146,9 +146,9 @@ def _field(element: etree._Element, file: str, problems: list[Problem]) -> Field
     raw_term = (element.get("term") or "").strip()
     if not raw_term:
         problems.append(Problem("FIELD_TERM_MISSING", "<field> without a term", file, element.sourceline))
-    # Keep the term as written when it is not one we know: unknown-term checks report it.
-    term = term_uri(raw_term) if raw_term and "://" not in raw_term else raw_term
-    term = term or raw_term
+    # Known terms become their canonical URI (also when written with other capitals, which
+    # the term-case check reports); unknown ones stay as written for the unknown-term check.
+    term = (term_uri(raw_term) or raw_term) if raw_term else raw_term
     index = _index(element, file, problems) if element.get("index") is not None else None
     default = element.get("default")
     if index is None and default is None:
@@ -159,6 +159,7 @@ def _field(element: etree._Element, file: str, problems: list[Problem]) -> Field
         default=default,
         vocabulary=element.get("vocabulary"),
         delimited_by=element.get("delimitedBy"),
+        written=raw_term or None,
     )
 
 

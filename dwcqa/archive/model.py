@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from dwcqa.terms import short_name
@@ -26,6 +27,7 @@ class Field:
     default: str | None = None
     vocabulary: str | None = None
     delimited_by: str | None = None
+    written: str | None = None  # the term as meta.xml or the header wrote it
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Table:
     encoding: str = "UTF-8"  # what the bytes were decoded with
     ragged: list[RaggedRow] = field(default_factory=list)
     row_files: list[tuple[str, int]] = field(default_factory=list)  # (file, first row) per file
+    row_lines: np.ndarray | None = None  # 1-based start line per row, when the reader counted them
 
     @property
     def row_type(self) -> str:
@@ -147,6 +150,35 @@ class Table:
         self._columns[term] = values
         return values
 
+    def lines(self) -> np.ndarray:
+        """1-based line in its file where each row starts (after header lines and line breaks
+        inside quoted values). Computed on first use, from the data itself."""
+        if self.row_lines is None:
+            self.row_lines = self._count_lines()
+        return self.row_lines
+
+    def file_of(self, row: int) -> str | None:
+        """The data file a row comes from (a table may span several <location> files)."""
+        name = None
+        for file, first in self.row_files:
+            if row >= first:
+                name = file
+        return name
+
+    def _count_lines(self) -> np.ndarray:
+        rows = np.arange(self.records, dtype=np.int64)
+        breaks = np.zeros(self.records, dtype=np.int64)
+        for column in self.data.columns:
+            values = self.data[column]
+            if values.str.contains("[\r\n]", regex=True, na=False).any():
+                breaks += values.str.count("\r\n|\r|\n").fillna(0).to_numpy(dtype=np.int64)
+        lines = np.empty(self.records, dtype=np.int64)
+        starts = [first for _, first in self.row_files] + [self.records]
+        for begin, end in zip(starts[:-1], starts[1:]):
+            before = np.concatenate(([0], np.cumsum(breaks[begin:end])[:-1]))
+            lines[begin:end] = self.spec.dialect.header_lines + 1 + (rows[begin:end] - begin) + before
+        return lines
+
     @property
     def ids(self) -> pd.Series | None:
         """The id (core) or coreid (extension) column."""
@@ -169,6 +201,8 @@ class Archive:
     eml_xml: bytes | None = None
     members: list[str] = field(default_factory=list)  # files found in the archive
     problems: list[Problem] = field(default_factory=list)
+    container: str = "folder"  # "zip", "tar", "folder", "file", "gzip", "bzip2", "xz"
+    meta_file: str | None = None  # where meta.xml sits in the archive (e.g. "plazi/meta.xml")
 
     @property
     def tables(self) -> list[Table]:

@@ -7,6 +7,7 @@ import io
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import pandas as pd
 
 from dwcqa.archive.container import Opened, open_input
@@ -40,6 +41,7 @@ def read(path) -> Archive:
         else:
             archive = _read_plain(opened, str(path))
     archive.problems[:0] = opened.problems
+    archive.container = opened.kind
     return archive
 
 
@@ -82,6 +84,7 @@ def _read_dwca(opened: Opened, meta_rel: str, source: str) -> Archive:
         eml_xml=eml,
         members=opened.files,
         problems=problems,
+        meta_file=meta_rel,
     )
 
 
@@ -107,6 +110,7 @@ def _read_table(opened: Opened, base: PurePosixPath, spec: TableSpec, problems: 
     encoding = spec.dialect.encoding
     ragged = []
     row_files: list[tuple[str, int]] = []
+    line_parts: list = []
     kind = "core" if spec.is_core else "extension"
     for location in spec.files:
         found = _resolve(opened, base, location)
@@ -116,6 +120,7 @@ def _read_table(opened: Opened, base: PurePosixPath, spec: TableSpec, problems: 
         text = read_text_table(opened.root / found, found, spec.dialect)
         problems.extend(text.problems)
         start = sum(len(f) for f in frames)
+        line_parts.append(text.row_lines)
         row_files.append((found, start))
         ragged.extend(r.__class__(r.file, r.line, r.row + start, r.fields, r.expected) for r in text.ragged)
         frames.append(text.data)
@@ -130,7 +135,10 @@ def _read_table(opened: Opened, base: PurePosixPath, spec: TableSpec, problems: 
     for f in spec.fields:
         if f.index is not None and f.index >= width and row_files:
             problems.append(Problem("FIELD_INDEX_BEYOND_COLUMNS", f"{f.term} is mapped to column {f.index}, but the file has {width} columns", row_files[0][0], term=f.term))
-    return Table(spec=spec, data=data, header=header, encoding=encoding, ragged=ragged, row_files=row_files)
+    # Line numbers are kept only when every file's reader counted them (the Python path);
+    # otherwise Table.lines() derives them from the data when asked.
+    row_lines = np.concatenate(line_parts) if line_parts and all(p is not None for p in line_parts) else None
+    return Table(spec=spec, data=data, header=header, encoding=encoding, ragged=ragged, row_files=row_files, row_lines=row_lines)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -175,7 +183,7 @@ def _read_plain(opened: Opened, source: str) -> Archive:
     for index, name in enumerate(header):
         uri = term_uri(name)
         if name:
-            fields.append(Field(term=uri or name, index=index))
+            fields.append(Field(term=uri or name, index=index, written=name))
     terms = [f.term for f in fields]
     row_type = guess_row_type(terms)
     id_index = next((f.index for t in ID_TERMS.get(row_type, ()) for f in fields if f.term == t), None)
@@ -185,7 +193,7 @@ def _read_plain(opened: Opened, source: str) -> Archive:
     if text.ragged:
         first = text.ragged[0]
         problems.append(Problem("RAGGED_ROWS", f"{len(text.ragged)} rows have another number of fields than the rest", first.file, first.line, count=len(text.ragged)))
-    core = Table(spec=spec, data=text.data, header=text.header, encoding=text.encoding, ragged=text.ragged, row_files=[(core_file, 0)])
+    core = Table(spec=spec, data=text.data, header=text.header, encoding=text.encoding, ragged=text.ragged, row_files=[(core_file, 0)], row_lines=text.row_lines)
     eml_file = next((f for f in opened.files if PurePosixPath(f).name.lower() in EML_NAMES), None)
     eml = (opened.root / eml_file).read_bytes() if eml_file else None
     return Archive(source=source, kind="table", core=core, metadata_file=eml_file, eml_xml=eml, members=opened.files, problems=problems)

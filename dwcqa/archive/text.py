@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -41,6 +42,7 @@ class TextTable:
     encoding: str
     ragged: list[RaggedRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    row_lines: np.ndarray | None = None  # 1-based start line per row (Python path only)
 
 
 def read_text_table(path: Path, name: str, dialect: Dialect) -> TextTable:
@@ -70,14 +72,15 @@ def _read(path: Path, name: str, dialect: Dialect, encoding: str, problems: list
     fast = len(dialect.delimiter) == 1 and not _has_blank_lines(path, encoding)
     data = _read_with_arrow(path, dialect, encoding, width) if fast else None
     ragged: list[RaggedRow] = []
+    row_lines = None
     if data is None:
-        data, ragged, blank_lines = _read_with_python(path, name, dialect, encoding, width)
+        data, ragged, blank_lines, row_lines = _read_with_python(path, name, dialect, encoding, width)
         if blank_lines:
             problems.append(
                 Problem("BLANK_LINES", f"{len(blank_lines)} blank lines (skipped, no record)", name, blank_lines[0], count=len(blank_lines))
             )
     data = _strip_leading_bom(data, name, problems)
-    return TextTable(data, header, encoding, ragged, problems)
+    return TextTable(data, header, encoding, ragged, problems, row_lines)
 
 
 def resolve_encoding(path: Path, declared: str, name: str, problems: list[Problem]) -> str:
@@ -176,7 +179,11 @@ def _has_blank_lines(path: Path, codec: str) -> bool:
         if handle.seek(0, 2) == 0:
             return False
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            return any(view.find(pattern) >= 0 for pattern in (b"\n\n", b"\r\r", b"\r\n\r\n"))
+            # Line ends after the last record are the file's end, not blank lines.
+            end = len(view)
+            while end > 0 and view[end - 1] in (10, 13):
+                end -= 1
+            return any(view.find(pattern, 0, end + 1) >= 0 for pattern in (b"\n\n", b"\r\r", b"\r\n\r\n"))
 
 
 def _reader(handle, dialect: Dialect):
@@ -271,6 +278,7 @@ def _read_with_python(path: Path, name: str, dialect: Dialect, encoding: str, wi
     rows: list[list[str]] = []
     ragged: list[RaggedRow] = []
     blank_lines: list[int] = []
+    starts: list[int] = []
     try:
         with open(path, encoding=encoding, newline="") as handle:
             index = 0
@@ -285,14 +293,19 @@ def _read_with_python(path: Path, name: str, dialect: Dialect, encoding: str, wi
                 if len(row) != width:
                     ragged.append(RaggedRow(name, line, len(rows), len(row), width))
                 rows.append(row)
+                starts.append(line)
     except UnicodeDecodeError:
         raise _NotDecodable from None
+    # Empty lines after the last record are the file's end, not blank lines between records.
+    last = starts[-1] if starts else 0
+    blank_lines = [line for line in blank_lines if line < last]
     columns = max([width, *(len(r) for r in rows)]) if rows else width
+    lines = np.asarray(starts, dtype=np.int64)
     if not rows:
-        return _empty(columns), ragged, blank_lines
+        return _empty(columns), ragged, blank_lines, lines
     if ragged:
         rows = [row + [None] * (columns - len(row)) if len(row) < columns else row for row in rows]
-    return pd.DataFrame(rows, columns=range(columns), dtype=STRING), ragged, blank_lines
+    return pd.DataFrame(rows, columns=range(columns), dtype=STRING), ragged, blank_lines, lines
 
 
 def _strip_leading_bom(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFrame:
