@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from dwcqa.checks.context import Context
-from dwcqa.checks.runner import Results
+from dwcqa.checks.runner import CHECK_FAILED, Results
 from dwcqa.info import describe_table
 from dwcqa.terms import short_name
 
@@ -29,9 +29,16 @@ def completeness(results: Results) -> dict[str, float]:
 
 
 def indexable(results: Results) -> tuple[bool, list[str]]:
-    """GBIF's verdict: would it index the archive at all? With the ids of what blocks it."""
-    blocking = [c.id for c in results.checks if c.blocks_indexing and results.count(c.id) > 0]
-    return not blocking, blocking
+    """Would GBIF index the archive at all? ``(verdict, reasons)``.
+
+    The reasons are the ids of the checks with ``blocks_indexing`` that found something (from
+    any module: the metadata licence check too), then ``CHECK_FAILED:<id>`` for a blocking
+    check that could not run (GBIF also requires every evaluation to have finished).
+    """
+    reasons = [c.id for c in results.checks if c.blocks_indexing and results.count(c.id) > 0]
+    failed = {f.message.split(" ", 1)[0] for f in results.failures}
+    reasons += [f"{CHECK_FAILED}:{c.id}" for c in results.checks if c.blocks_indexing and c.id in failed]
+    return not reasons, reasons
 
 
 def ready_mask(results: Results) -> np.ndarray:

@@ -126,7 +126,6 @@ PROBLEM_CHECKS: dict[str, str | None] = {
 # Caveat: GBIF's crawler (the pipelines DwcaValidator) still accepts an Occurrence dataset with
 # duplicated or missing occurrenceIDs when institutionCode/collectionCode/catalogNumber triplets
 # are complete and unique; we follow the data validator's stricter, documented verdict.
-CHECK_FAILED = "CHECK_FAILED"
 
 
 # -- standards tables ---------------------------------------------------------------------
@@ -1203,16 +1202,3 @@ def extension_coreid_missing(context: Context) -> list[ArchiveFinding]:
 
 
 # -- GBIF's verdict -------------------------------------------------------------------------
-
-
-def indexable(results) -> tuple[bool, list[str]]:
-    """Would GBIF index the archive at all? ``(verdict, reasons)``.
-
-    The reasons are the ids of the checks with ``blocks_indexing`` that found something (from
-    any module: the metadata licence check too), then ``CHECK_FAILED:<id>`` for a blocking
-    check that could not run (GBIF also requires every evaluation to have finished).
-    """
-    reasons = [c.id for c in results.checks if c.blocks_indexing and results.count(c.id) > 0]
-    failed = {f.message.split(" ", 1)[0] for f in results.failures}
-    reasons += [f"{CHECK_FAILED}:{c.id}" for c in results.checks if c.blocks_indexing and c.id in failed]
-    return not reasons, reasons

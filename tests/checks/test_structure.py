@@ -23,7 +23,8 @@ from dwcqa.archive import ArchiveError, read
 from dwcqa.checks import structure
 from dwcqa.checks.registry import ArchiveFinding, all_checks, get
 from dwcqa.checks.runner import CHECK_FAILED, Results, run
-from dwcqa.checks.structure import indexable, meta_xml_violations
+from dwcqa.checks.structure import meta_xml_violations
+from dwcqa.summary import indexable
 
 DWC = "http://rs.tdwg.org/dwc/terms/"
 OCCURRENCE_ID = DWC + "occurrenceID"
