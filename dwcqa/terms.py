@@ -48,10 +48,10 @@ def _lookup() -> tuple[dict[str, str], dict[str, str]]:
     by_name: dict[str, str] = {}
     by_prefixed: dict[str, str] = {}
     prefixes = dict(KNOWN_PREFIXES)
-    rows = sorted(known_terms().values(), key=lambda r: (r.get("source") != "dwc", r["uri"]))
+    rows = sorted(known_terms().values(), key=_bare_name_priority)
     for row in rows:
         uri, name = row["uri"], row["name"]
-        # Darwin Core wins a bare-name clash (rows are sorted dwc first).
+        # A bare name means the Darwin Core term first (rows are sorted by priority).
         by_name.setdefault(name.lower(), uri)
         prefix = (row.get("prefix") or "").lower()
         if prefix:
@@ -62,6 +62,19 @@ def _lookup() -> tuple[dict[str, str], dict[str, str]]:
             if uri.startswith(namespace):
                 by_prefixed.setdefault(f"{prefix}:{uri[len(namespace):].lower()}", uri)
     return by_name, by_prefixed
+
+
+# Which namespace a bare header such as `sex` or `type` means when several define the name:
+# dwc:sex, not dwciri:sex; dcterms:type, not dc:type (GBIF's and the IPT's reading).
+_BARE_NAME_NAMESPACES = (DWC, DCTERMS, "http://purl.org/dc/elements/1.1/", "http://rs.gbif.org/terms/1.0/", "http://rs.tdwg.org/ac/terms/")
+
+
+def _bare_name_priority(row: dict[str, str]) -> tuple[int, str]:
+    uri = row["uri"]
+    for rank, namespace in enumerate(_BARE_NAME_NAMESPACES):
+        if uri.startswith(namespace):
+            return rank, uri
+    return len(_BARE_NAME_NAMESPACES) + (row.get("source") != "dwc"), uri
 
 
 def clean_header(text: str) -> str:

@@ -1,0 +1,63 @@
+"""Numbers in verbatim strings (depths, elevations, counts, day numbers), per distinct value.
+
+Darwin Core asks for plain decimal numbers with a ``.`` (``1200``, ``-3.5``, ``1.2e3``) in the
+``...InMeters`` terms and whole numbers in ``individualCount``, ``year``, ``month``, ``day``,
+``startDayOfYear``, ``endDayOfYear``. Anything else (``1200 ft``, ``ca. 910``, ``1860-1960 m``,
+``5,130``) is *not numeric*; when it names an imperial unit (ft, feet, ', yd, mi) it is also
+*not metric*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dwcqa.parse import distinct_arrow, empty_or_null, expand, matches, trimmed, with_missing_slot
+
+DECIMAL = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+INTEGER = r"^[+-]?\d+$"
+# an imperial length unit right after a number: "750 ft", "5,130 ft.", "1200'", "300 yards"
+IMPERIAL = r"(?i)\d\s*(?:ft\b|ft\.|feet\b|foot\b|'|′|yds?\b|yards?\b|mi\b|miles?\b)"
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """One entry per record."""
+
+    present: np.ndarray  # bool: has a value (not empty, not a verbatim null)
+    numeric: np.ndarray  # bool: present and a plain number (integer only, when parsed as such)
+    value: np.ndarray  # float64: the number, NaN where not numeric
+    imperial: np.ndarray  # bool: present, not numeric, and names an imperial unit
+
+    @property
+    def non_numeric(self) -> np.ndarray:
+        return self.present & ~self.numeric
+
+
+def _parse_unique(array: pa.Array, integer: bool) -> dict[str, np.ndarray]:
+    absent = empty_or_null(array)
+    stripped = trimmed(array)
+    numeric = matches(stripped, INTEGER if integer else DECIMAL) & ~absent
+    as_text = pc.if_else(pa.array(numeric), stripped, pa.scalar(None, pa.string()))
+    values = pc.cast(as_text, pa.float64(), safe=False)
+    value = np.asarray(pc.fill_null(values, np.nan).to_numpy(zero_copy_only=False), dtype=np.float64)
+    numeric &= np.isfinite(value)
+    imperial = ~absent & ~numeric & matches(stripped, IMPERIAL)
+    return {"present": ~absent, "numeric": numeric, "value": value, "imperial": imperial}
+
+
+def parse_numbers(values: pd.Series | None, records: int, integer: bool = False) -> Numbers:
+    """Parse a column of verbatim numbers (None = the term is absent)."""
+    if values is None:
+        false = np.zeros(records, dtype=bool)
+        return Numbers(false, false, np.full(records, np.nan), false)
+    codes, uniques = distinct_arrow(values)
+    if len(uniques) == 0:
+        return parse_numbers(None, records)
+    parsed = _parse_unique(uniques, integer)
+    fills = {"present": False, "numeric": False, "value": np.nan, "imperial": False}
+    return Numbers(**{k: expand(codes, with_missing_slot(v, fills[k])) for k, v in parsed.items()})
