@@ -40,7 +40,11 @@ def _standards_rows(name: str) -> list[dict[str, str]]:
 @lru_cache(maxsize=None)
 def known_terms() -> dict[str, dict[str, str]]:
     """Every known term, keyed by URI."""
-    return {row["uri"]: row for row in _standards_rows("terms.csv")}
+    rows = _standards_rows("terms.csv") + _standards_rows("gbif_download_terms.csv")
+    known: dict[str, dict[str, str]] = {}
+    for row in rows:
+        known.setdefault(row["uri"], row)
+    return known
 
 
 @lru_cache(maxsize=None)

@@ -22,7 +22,8 @@ CANDIDATE_DELIMITERS = ("\t", ",", ";", "|")
 EML_NAMES = ("eml.xml", "metadata.xml")
 # Which id term identifies a record of each core type, when a plain table has no meta.xml.
 ID_TERMS = {
-    DWC + "Occurrence": (DWC + "occurrenceID", "http://rs.gbif.org/terms/1.0/gbifID"),
+    # A GBIF download is keyed by gbifID (its occurrenceIDs are the publishers' and may repeat).
+    DWC + "Occurrence": ("http://rs.gbif.org/terms/1.0/gbifID", DWC + "occurrenceID"),
     DWC + "Taxon": (DWC + "taxonID",),
     DWC + "Event": (DWC + "eventID",),
 }
