@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="print the explanation of one check", epilog="example:\n  dwcqa explain RECORD_NOT_UNIQUELY_IDENTIFIED", formatter_class=argparse.RawDescriptionHelpFormatter)
     explain.add_argument("check_id", metavar="ID")
     explain.set_defaults(run=run_explain)
+
+    from dwcqa.report_cli import add_commands as add_report_commands
+
+    add_report_commands(commands)
     return parser
 
 
