@@ -78,9 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("check_id", metavar="ID")
     explain.set_defaults(run=run_explain)
 
-    from dwcqa.report_cli import add_commands as add_report_commands
+    from dwcqa import bdq_cli, report_cli
 
-    add_report_commands(commands)
+    for module in (report_cli, bdq_cli):
+        module.add_commands(commands)
     return parser
 
 
