@@ -4,12 +4,12 @@ import streamlit as st
 
 import appstate
 
-st.set_page_config(page_title="dwcqa - Darwin Core data quality", page_icon="🦋", layout="wide")
+st.set_page_config(page_title="dwcqa - Darwin Core data quality", layout="wide")
 
 pages = [
-    st.Page("pages/load.py", title="Load", icon="📂", default=True),
-    st.Page("pages/overview.py", title="Overview", icon="📊"),
-    st.Page("pages/issues.py", title="Issues", icon="🔎"),
+    st.Page("pages/load.py", title="Load", default=True),
+    st.Page("pages/overview.py", title="Overview"),
+    st.Page("pages/issues.py", title="Issues"),
 ]
 navigation = st.navigation(pages)
 appstate.sidebar_summary()

@@ -14,19 +14,30 @@ st.write(
     "such as a Symbiota backup or a GBIF download. Nothing you load is modified."
 )
 
+def _use_upload() -> None:
+    uploaded = st.session_state.get("upload_widget")
+    if uploaded is not None:
+        appstate.use_upload(uploaded.name, uploaded.getvalue())
+
+
+def _use_path() -> None:
+    if st.session_state.get("path_widget"):
+        appstate.use_path(st.session_state["path_widget"])
+
+
+def _use_sample() -> None:
+    st.session_state[appstate.SOURCE_KEY] = appstate.sample_source()
+
+
+# Callbacks run before the script, so the sidebar already shows the new archive.
 upload_tab, path_tab, sample_tab = st.tabs(["Upload", "Open a path on this machine", "Bundled sample"])
 with upload_tab:
-    uploaded = st.file_uploader("Archive or table", type=None, key="upload_widget")
-    if uploaded is not None and st.session_state.get("uploaded_name") != (uploaded.name, uploaded.size):
-        appstate.use_upload(uploaded.name, uploaded.getvalue())
-        st.session_state["uploaded_name"] = (uploaded.name, uploaded.size)
+    st.file_uploader("Archive or table", key="upload_widget", on_change=_use_upload)
 with path_tab:
-    path = st.text_input("Path of a zip, tar.gz, folder or CSV", key="path_widget")
-    if st.button("Open", key="open_path") and path:
-        appstate.use_path(path)
+    st.text_input("Path of a zip, tar.gz, folder or CSV", key="path_widget")
+    st.button("Open", key="open_path", on_click=_use_path)
 with sample_tab:
-    if st.button("Use the bundled sample archive", key="use_sample"):
-        st.session_state[appstate.SOURCE_KEY] = appstate.sample_source()
+    st.button("Use the bundled sample archive", key="use_sample", on_click=_use_sample)
 
 source = appstate.current_source()
 with st.status(f"Reading {source['label']}...", expanded=False) as status:
