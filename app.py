@@ -10,6 +10,7 @@ pages = [
     st.Page("pages/load.py", title="Load", default=True),
     st.Page("pages/overview.py", title="Overview"),
     st.Page("pages/issues.py", title="Issues"),
+    st.Page("pages/identifiers.py", title="Identifiers"),
 ]
 navigation = st.navigation(pages)
 appstate.sidebar_summary()

@@ -77,7 +77,16 @@ def corpus_source(relative: str) -> dict:
     return {"kind": "path", "label": path.name, "path": str(path), "key": f"test:{path}"}
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/issues.py"])
+@pytest.fixture(autouse=True)
+def private_history(tmp_path, monkeypatch):
+    # Pages that record versions write to a database of the test's own.
+    monkeypatch.setenv("DWCQA_HISTORY", str(tmp_path / "history.sqlite"))
+
+
+PAGES = ["pages/overview.py", "pages/issues.py", "pages/identifiers.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_pages_on_the_sample(page):
     app = run_page(page)
     assert not app.exception
@@ -86,7 +95,7 @@ def test_pages_on_the_sample(page):
         assert len(app.get("plotly_chart")) >= 3
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/issues.py"])
+@pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize(
     "archive",
     [
@@ -100,3 +109,16 @@ def test_pages_on_corpus_archives(page, archive):
     assert not app.exception
     if archive.endswith("invalid.zip"):
         assert "cannot be read" in " ".join(e.value for e in app.error)
+
+
+def test_identifiers_page_compares_and_records_a_version():
+    app = run_page("pages/identifiers.py")
+    assert not app.exception
+    app.text_input(key="previous_path").set_value(str(REPO / "data" / "sample")).run()
+    assert not app.exception
+    text = shown_text(app) + " ".join(s.value for s in app.success)
+    assert "Old records=2,000" in text and "New-ID share=0.8%" in text  # the 15 records without occurrenceID count as new
+    app.text_input(key="publish_name").set_value("demo").run()
+    app.button(key="publish").click().run()
+    assert not app.exception
+    assert any("Recorded as version 1 of demo" in s.value for s in app.success)
