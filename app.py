@@ -11,6 +11,7 @@ pages = [
     st.Page("pages/overview.py", title="Overview"),
     st.Page("pages/issues.py", title="Issues"),
     st.Page("pages/identifiers.py", title="Identifiers"),
+    st.Page("pages/export.py", title="Export"),
 ]
 navigation = st.navigation(pages)
 appstate.sidebar_summary()

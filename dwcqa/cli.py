@@ -78,9 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("check_id", metavar="ID")
     explain.set_defaults(run=run_explain)
 
-    from dwcqa import bdq_cli, compare_cli, report_cli
+    from dwcqa import bdq_cli, compare_cli, export_cli, report_cli
 
-    for module in (compare_cli, report_cli, bdq_cli):
+    for module in (export_cli, compare_cli, report_cli, bdq_cli):
         module.add_commands(commands)
     return parser
 

@@ -83,7 +83,7 @@ def private_history(tmp_path, monkeypatch):
     monkeypatch.setenv("DWCQA_HISTORY", str(tmp_path / "history.sqlite"))
 
 
-PAGES = ["pages/overview.py", "pages/issues.py", "pages/identifiers.py"]
+PAGES = ["pages/overview.py", "pages/issues.py", "pages/identifiers.py", "pages/export.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -122,3 +122,18 @@ def test_identifiers_page_compares_and_records_a_version():
     app.button(key="publish").click().run()
     assert not app.exception
     assert any("Recorded as version 1 of demo" in s.value for s in app.success)
+
+
+def test_export_page_applies_only_what_was_accepted():
+    from dwcqa.archive import read
+
+    app = run_page("pages/export.py")
+    assert not app.exception
+    app.checkbox(key="amend_WHITESPACE_TRIMMED").check().run()
+    app.button(key="export_build").click().run()
+    assert not app.exception
+    report = app.session_state["export_report"]
+    assert set(report.changes["amendment"]) == {"WHITESPACE_TRIMMED"}
+    exported = read(report.path)
+    assert exported.core.records == 2000
+    assert any("cells changed" in s.value for s in app.success)
