@@ -40,7 +40,7 @@ def readiness_donut(results: Results) -> go.Figure:
             textinfo="value+percent",
         )
     )
-    figure.update_layout(title="Records ready for publication", **LAYOUT)
+    figure.update_layout(title="Records ready for publication", legend=dict(orientation="h", y=-0.1), height=420, **LAYOUT)
     return figure
 
 

@@ -50,7 +50,7 @@ def add_commands(commands) -> None:
         parents=[db],
         help="occurrenceID stability between two versions; GBIF migration file",
         description="Compare two versions of a dataset the way GBIF does at ingestion: occurrenceIDs kept, "
-        "added and removed, the share of new IDs (GBIF pauses above 50%%), re-keyed records paired on "
+        "added and removed, the share of new IDs (GBIF pauses above 50%), re-keyed records paired on "
         "secondary keys, and IDs reused for other specimens.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=COMPARE_EPILOG,
