@@ -10,6 +10,7 @@ pages = [
     st.Page("pages/load.py", title="Load", default=True),
     st.Page("pages/overview.py", title="Overview"),
     st.Page("pages/issues.py", title="Issues"),
+    st.Page("pages/map.py", title="Map"),
     st.Page("pages/identifiers.py", title="Identifiers"),
     st.Page("pages/export.py", title="Export"),
 ]

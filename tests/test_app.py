@@ -83,7 +83,7 @@ def private_history(tmp_path, monkeypatch):
     monkeypatch.setenv("DWCQA_HISTORY", str(tmp_path / "history.sqlite"))
 
 
-PAGES = ["pages/overview.py", "pages/issues.py", "pages/identifiers.py", "pages/export.py"]
+PAGES = ["pages/overview.py", "pages/issues.py", "pages/map.py", "pages/identifiers.py", "pages/export.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -137,3 +137,12 @@ def test_export_page_applies_only_what_was_accepted():
     exported = read(report.path)
     assert exported.core.records == 2000
     assert any("cells changed" in s.value for s in app.success)
+
+
+def test_map_page_draws_the_flagged_records_and_highlights_a_country():
+    app = run_page("pages/map.py")
+    assert not app.exception
+    assert any("records flagged by" in c.value for c in app.caption)
+    app.selectbox(key="map_country").select_index(1).run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 1
