@@ -974,13 +974,27 @@ _NULLS = frozenset(VERBATIM_NULLS)
 
 def _verbatim_nulls(context: Context, position: int) -> dict[str, np.ndarray]:
     """Per mapped term of table ``position``: where its verbatim value is a null placeholder."""
+    return {term: nulls for term, (nulls, _) in _blank_scan(context, position).items()}
+
+
+def _blank_scan(context: Context, position: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per mapped term of table ``position``: (placeholder value, leading/trailing blanks).
+
+    One strip per column serves both checks (the costliest pass over every cell); only the
+    boolean results are kept, not the stripped text."""
 
     def compute():
-        table = context.archive.tables[position]
         nulls = list(_NULLS)
-        return {term: values.str.strip().isin(nulls).to_numpy(dtype=bool, na_value=False) for term, values in _mapped_columns(table)}
+        found = {}
+        for term, values in _mapped_columns(context.archive.tables[position]):
+            stripped = values.str.strip()
+            found[term] = (
+                stripped.isin(nulls).to_numpy(dtype=bool, na_value=False),
+                (values != stripped).to_numpy(dtype=bool, na_value=False),
+            )
+        return found
 
-    return context.cached(("structure.verbatim_nulls", position), compute)
+    return context.cached(("structure.blank_scan", position), compute)
 
 
 @record_check(
@@ -1037,8 +1051,8 @@ def verbatim_null_by_term(context: Context) -> list[ArchiveFinding]:
 )
 def leading_trailing_whitespace(context: Context) -> np.ndarray:
     mask = np.zeros(context.records, dtype=bool)
-    for _term, values in _mapped_columns(context.core):
-        mask |= (values != values.str.strip()).to_numpy(dtype=bool, na_value=False)
+    for _nulls, blanks in _blank_scan(context, 0).values():
+        mask |= blanks
     return mask
 
 
