@@ -175,7 +175,7 @@ class Browser:
     def _route(self, route) -> None:
         url = route.request.url
         parts = urlsplit(url)
-        if parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS:
+        if parts.scheme in ("data", "blob", "about", "file") or parts.hostname in LOCAL_HOSTS:
             route.continue_()
         else:
             self.blocked.append(url)
