@@ -13,6 +13,7 @@ pages = [
     st.Page("pages/map.py", title="Map"),
     st.Page("pages/identifiers.py", title="Identifiers"),
     st.Page("pages/export.py", title="Export"),
+    st.Page("pages/report.py", title="Report"),
 ]
 navigation = st.navigation(pages)
 appstate.sidebar_summary()

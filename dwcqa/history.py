@@ -21,6 +21,15 @@ Two processes may use it at once: the database runs in WAL mode (readers never b
 writer), every connection waits up to ``timeout`` seconds for a lock instead of failing, and
 every change is one ``BEGIN IMMEDIATE`` transaction (the next version number is computed inside
 it, so two writers never get the same number and a crash leaves no half-written version).
+
+The same database keeps the decisions of QC review meetings (``dwcqa.decisions``), in the table
+``decisions``: one row per decision (dataset name, check id, decision, comment, who, the meeting's
+date, when it was recorded, the archive looked at). Rows are only ever added; the current
+decision about a check is the latest by date, then by the order recorded. Decisions are tied to
+the dataset's name, not to a recorded version: a dataset may have decisions before any version is
+recorded as published, and deleting versions (even ``delete(name)``) keeps its decisions. The
+table is created in databases written before it existed the first time something is written; a
+reader of such a database sees no decisions.
 """
 
 from __future__ import annotations
@@ -45,10 +54,11 @@ from dwcqa.compare import (
     CATALOG, COLLECTION, EVENT_DATE, ID, INSTITUTION, OTHER_CATALOG, RECORD_ID, RECORD_NUMBER, RECORDED_BY,
     STORED_TERMS, Version, version_from_archive,
 )
+from dwcqa.decisions import Decision, current, new_decision
 from dwcqa.errors import ArchiveError
 from dwcqa.terms import short_name
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # the decisions table was added without a new number: older dwcqa reads such a database as before
 ENV = "DWCQA_HISTORY"
 PREFIX = "history:"
 _COLUMNS = {term: short_name(term) for term in STORED_TERMS}  # term URI -> stored name
@@ -155,6 +165,22 @@ _SCHEMA = [
         data BLOB NOT NULL,
         PRIMARY KEY (version, term)) WITHOUT ROWID""",
 ]
+# Decisions of QC meetings (dwcqa.decisions): only ever added to, never updated.
+_DECISIONS_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS decisions (
+        id INTEGER PRIMARY KEY,
+        dataset TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('accepted', 'will fix', 'won''t fix')),
+        comment TEXT,
+        decided_by TEXT NOT NULL,
+        date TEXT NOT NULL,
+        recorded TEXT NOT NULL,
+        source TEXT)""",
+    "CREATE INDEX IF NOT EXISTS decisions_by_dataset ON decisions (dataset, date, id)",
+]
+_SCHEMA += _DECISIONS_SCHEMA
+_DECISION_COLUMNS = "dataset, check_id, decision, decided_by, date, recorded, comment, source"
 
 
 class HistoryStore:
@@ -182,7 +208,7 @@ class HistoryStore:
             if mode.lower() != "wal":
                 raise HistoryError(f"the history database cannot use WAL mode (got {mode})", str(self.path))
             con.execute("PRAGMA synchronous = NORMAL")
-            self._ensure_schema(con)
+            self._ensure_schema(con, write)
             yield con
 
     @contextmanager
@@ -195,12 +221,16 @@ class HistoryStore:
             raise
         con.execute("COMMIT")
 
-    def _ensure_schema(self, con: sqlite3.Connection) -> None:
+    def _ensure_schema(self, con: sqlite3.Connection, write: bool = True) -> None:
         exists = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='records'").fetchone()
         if exists:
             found = con.execute("SELECT value FROM info WHERE key='schema'").fetchone()
             if found and int(found[0]) > SCHEMA_VERSION:
                 raise HistoryError(f"the history database was written by a newer dwcqa (schema {found[0]})", str(self.path))
+            if write and not _has_table(con, "decisions"):  # a database from before decisions were kept
+                with self._transaction(con):
+                    for statement in _DECISIONS_SCHEMA:
+                        con.execute(statement)
             return
         with self._transaction(con):
             for statement in _SCHEMA:
@@ -288,7 +318,64 @@ class HistoryStore:
                 raise HistoryError(f"{name} has no version {number}", str(self.path))
             return deleted
 
+    def add_decision(
+        self, name: str, check: str, decision: str, by: str, comment: str | None = None, date=None, source: str | None = None
+    ) -> Decision:
+        """Store a QC meeting's decision about ``check`` for the dataset ``name`` and return it.
+
+        ``decision``: accepted, will fix or won't fix; ``by``: who decided (required); ``date``:
+        the meeting's date (default: today); ``source``: the archive looked at. Earlier decisions
+        about the check are kept; this one becomes the current one unless one has a later date.
+        A DecisionError (a ValueError) names what is missing or wrong.
+        """
+        entry = new_decision(name, check, decision, by=by, comment=comment, date=date, source=source)
+        with self._connection(write=True) as con, self._transaction(con):
+            con.execute(
+                f"INSERT INTO decisions ({_DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (entry.dataset, entry.check, entry.decision, entry.by, entry.date, entry.recorded, entry.comment, entry.source),
+            )
+        return entry
+
     # -- reading ----------------------------------------------------------------------------
+
+    def decisions(self, name: str, check: str | None = None) -> list[Decision]:
+        """Every decision stored for the dataset ``name`` (about ``check`` only, if given), oldest
+        first: by the meeting's date, then in the order recorded. Empty when there are none, or
+        no database yet."""
+        if not self.path.exists():
+            return []
+        query = f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE dataset = ?"
+        params: tuple = (name,)
+        if check is not None:
+            query += " AND check_id = ?"
+            params += (str(check).strip().upper(),)
+        with self._connection(write=False) as con:
+            if not _has_table(con, "decisions"):
+                return []
+            rows = con.execute(query + " ORDER BY date, id", params).fetchall()
+        return [_decision(r) for r in rows]
+
+    def current_decisions(self, name: str) -> dict[str, Decision]:
+        """The current decision per check id for the dataset ``name`` (the latest of each)."""
+        return current(self.decisions(name))
+
+    def decision_datasets(self) -> list[str]:
+        """The names of the datasets with decisions stored."""
+        if not self.path.exists():
+            return []
+        with self._connection(write=False) as con:
+            if not _has_table(con, "decisions"):
+                return []
+            return [r[0] for r in con.execute("SELECT DISTINCT dataset FROM decisions ORDER BY dataset")]
+
+    def knows(self, name: str) -> bool:
+        """Whether the history holds a dataset called ``name`` (versions recorded, or decisions stored)."""
+        if not name or not self.path.exists():
+            return False
+        with self._connection(write=False) as con:
+            if con.execute("SELECT 1 FROM datasets WHERE name = ?", (name,)).fetchone():
+                return True
+            return bool(_has_table(con, "decisions") and con.execute("SELECT 1 FROM decisions WHERE dataset = ? LIMIT 1", (name,)).fetchone())
 
     def datasets(self) -> list[dict]:
         """Every dataset with its versions (oldest first)."""
@@ -387,6 +474,15 @@ class HistoryStore:
         if row is None:
             raise HistoryError(f"{name} has no version {number}" if number is not None else f"{name} has no versions", str(self.path))
         return _version_info(row)
+
+
+def _has_table(con, name: str) -> bool:
+    return con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name = ?", (name,)).fetchone() is not None
+
+
+def _decision(row) -> Decision:
+    dataset, check, decision, by, date, recorded, comment, source = row
+    return Decision(dataset=dataset, check=check, decision=decision, by=by, date=date, recorded=recorded, comment=comment, source=source)
 
 
 def _version_info(row) -> VersionInfo:

@@ -33,7 +33,7 @@ elif datasets:
     versions = store.versions(name)
     labels = {f"version {v.number} of {v.published}": v.number for v in versions}
     picked = st.selectbox("Version", list(labels)[::-1], key="previous_version")
-    previous = f"history:{name}@{labels[picked]}"
+    previous = f"history:{name}@{labels[picked]}" if picked in labels else None
 else:
     st.info("No version has been recorded as published yet (see the bottom of this page).")
 

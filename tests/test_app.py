@@ -83,7 +83,7 @@ def private_history(tmp_path, monkeypatch):
     monkeypatch.setenv("DWCQA_HISTORY", str(tmp_path / "history.sqlite"))
 
 
-PAGES = ["pages/overview.py", "pages/issues.py", "pages/map.py", "pages/identifiers.py", "pages/export.py"]
+PAGES = ["pages/overview.py", "pages/issues.py", "pages/map.py", "pages/identifiers.py", "pages/export.py", "pages/report.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -146,3 +146,84 @@ def test_map_page_draws_the_flagged_records_and_highlights_a_country():
     app.selectbox(key="map_country").select_index(1).run()
     assert not app.exception
     assert len(app.get("plotly_chart")) == 1
+
+
+# -- QC-meeting decisions (Issues page) and the report (Report page) ----------------------------------
+
+SAMPLE_TITLE = "dwcqa demonstration collection: specimen records with planted data-quality problems"
+
+
+def test_issues_page_saves_a_decision_with_its_history():
+    from dwcqa.history import HistoryStore
+
+    app = run_page("pages/issues.py")
+    assert not app.exception
+    assert app.text_input(key="issues_dataset").value == SAMPLE_TITLE  # default: the EML title
+    app.radio(key="decision_choice_ZERO_COORDINATE").set_value("will fix")
+    app.text_input(key="decision_comment_ZERO_COORDINATE").input("re-georeference from the labels")
+    app.text_input(key="decision_by_ZERO_COORDINATE").input("AM")
+    app.button(key="decision_save_ZERO_COORDINATE").click().run()
+    assert not app.exception
+    assert any("Saved: will fix" in s.value for s in app.success)
+    stored = HistoryStore().current_decisions(SAMPLE_TITLE)["ZERO_COORDINATE"]
+    assert (stored.decision, stored.comment, stored.by) == ("will fix", "re-georeference from the labels", "AM")
+    assert any("re-georeference from the labels" in m.value for m in app.markdown)  # shown as the current decision
+    assert app.text_input(key="decision_by_COUNTRY_INVALID").value == "AM"  # the name is remembered for the next one
+
+    app.radio(key="decision_choice_ZERO_COORDINATE").set_value("accepted")
+    app.button(key="decision_save_ZERO_COORDINATE").click().run()
+    assert not app.exception
+    assert [d.decision for d in HistoryStore().decisions(SAMPLE_TITLE, "ZERO_COORDINATE")] == ["will fix", "accepted"]
+    assert any("Earlier decisions" in c.value and "will fix" in c.value for c in app.caption)
+    table = app.dataframe[0].value
+    assert table.set_index("check").loc["ZERO_COORDINATE", "decision"] == "accepted"  # in the list of findings too
+
+    app.radio(key="decision_choice_COUNTRY_INVALID").set_value("accepted")
+    app.text_input(key="decision_by_COUNTRY_INVALID").input(" ")
+    app.button(key="decision_save_COUNTRY_INVALID").click().run()
+    assert any("who decided" in e.value for e in app.error)  # nothing stored without a name
+    assert "COUNTRY_INVALID" not in HistoryStore().current_decisions(SAMPLE_TITLE)
+
+
+def open_report_page(monkeypatch) -> AppTest:
+    if "pages/report.py" in Path(APP).read_text(encoding="utf-8"):  # through the app's navigation
+        return run_page("pages/report.py")
+    monkeypatch.syspath_prepend(str(REPO))  # not in the navigation yet: the page on its own (it imports appstate)
+    return AppTest.from_file(str(REPO / "pages" / "report.py"), default_timeout=120).run()
+
+
+def test_report_page_offers_a_download_with_the_stored_decision(monkeypatch):
+    import lxml.html
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    from dwcqa.history import HistoryStore
+
+    served = []  # what the download buttons serve
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        served.append((path_or_data, mimetype, filename))
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    HistoryStore().add_decision(SAMPLE_TITLE, "ZERO_COORDINATE", "won't fix", by="BK", comment="true zeros at the equator station")
+    app = open_report_page(monkeypatch)
+    assert not app.exception
+    assert app.text_input(key="report_dataset").value == SAMPLE_TITLE
+    assert not app.get("download_button")  # nothing built yet
+    app.button(key="report_build").click().run()
+    assert not app.exception
+    buttons = app.get("download_button")
+    assert len(buttons) == 1 and buttons[0].proto.label.startswith("Download the report")
+    data, mimetype, filename = served[-1]
+    assert mimetype == "text/html" and filename.startswith("dwcqa-report-") and filename.endswith(".html")
+    tree = lxml.html.document_fromstring(data.decode("utf-8"))
+    decision = tree.get_element_by_id("check-ZERO_COORDINATE").xpath(".//p[contains(@class, 'decision')]")[0]
+    assert "won't fix" in decision.text_content() and "true zeros at the equator station" in decision.text_content()
+    key = app.session_state["source"]["key"]
+    assert app.session_state["report_html"][key]["html"].encode("utf-8") == data  # kept for this archive
+
+    # a decision taken after the build: the page says the report is out of date
+    HistoryStore().add_decision(SAMPLE_TITLE, "ZERO_COORDINATE", "accepted", by="BK")
+    app.run()
+    assert any("build it again" in w.value for w in app.warning)

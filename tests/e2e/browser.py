@@ -109,7 +109,10 @@ def start_app(port: int | None = None, *, app: Path = APP, log_path: Path | None
         "--server.fileWatcherType", "none",
         "--server.runOnSave", "false",
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # A history database of its own: decisions or versions stored on this machine must not
+    # change what the app shows.
+    history = Path(tempfile.mkdtemp(prefix="dwcqa-e2e-history-")) / "history.sqlite"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "DWCQA_HISTORY": str(history)}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=app.parent, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
     started = StreamlitApp(port, process, log_path)
