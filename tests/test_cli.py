@@ -98,3 +98,15 @@ def test_checks_and_explain_cover_the_catalogue(capsys):
         out = capsys.readouterr().out
         assert check.id in out and check.explanation[:40] in " ".join(out.split())
     assert main(["explain", "NO_SUCH_CHECK"]) == 2
+
+
+def test_fail_on_sets_the_exit_code(tmp_path, capsys):
+    sample = str(REPO / "data" / "sample")  # has error- and warning-severity findings
+    assert main(["check", sample, "--fail-on", "error"]) == 1
+    assert main(["check", sample, "--fail-on", "warning"]) == 1
+    assert main(["check", sample, "--fail-on", "never"]) == 0
+    issues = tmp_path / "issues.csv"
+    assert main(["check", sample, "--issues", str(issues), "--fail-on", "never"]) == 0
+    header, *rows = issues.read_text(encoding="utf-8").splitlines()
+    assert header == "row,id,check,severity,term,value"
+    assert any(",ZERO_COORDINATE,error," in row for row in rows)
