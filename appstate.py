@@ -2,47 +2,225 @@
 
 The archive in use is described in ``st.session_state["source"]`` (a permanent key, so it
 survives page switches): {"kind": "sample" | "upload" | "path", "label", "path", "key"}.
-Parsed archives are cached by content key, so reruns and page switches do not read again.
+
+Everything computed from an archive is cached by its content key, in one entry per archive
+shared by every session and page: the parsed ``Archive``, its check ``Results`` and whatever a
+page derives from them through ``derived()`` (charts, tables, proposals). A page switch or a
+widget rerun therefore reads nothing and runs no check again; the sidebar only looks the
+archive up. At most ``MAX_ARCHIVES`` archives are kept (least recently used first out), and an
+entry's derived values go with it.
+
+As soon as an archive the user chose (upload or path; not the default sample, whose checks
+wait until a page needs them) has been read, its checks start in a background thread, followed
+by what the Overview draws (``PREFETCH``): they run while the Load page is shown, and a page
+that needs the results only waits for the rest, with the checks' progress bar. Leaving a page
+while the checks run neither stops nor restarts them. Spinners and the progress bar are shown
+only while something is computed for the first time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import tempfile
+import threading
+import traceback
+from collections import OrderedDict
 from pathlib import Path
+from typing import Any, Callable
 
 import streamlit as st
 
+from dwcqa import charts
 from dwcqa.archive import Archive, ArchiveError, read
 from dwcqa.checks.runner import Results, run
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "sample"
 SOURCE_KEY = "source"
+MAX_ARCHIVES = 4
+# Derived from the results right after the checks, in the background: what the Overview shows.
+PREFETCH: tuple[Callable[[Results], Any], ...] = (
+    charts.readiness_donut,
+    charts.findings_chart,
+    charts.completeness_chart,
+    charts.records_per_year,
+    charts.taxonomic_breakdown,
+)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _read_cached(key: str, path: str) -> Archive:
-    # The Archive is treated as read-only by every page, so one shared object is safe.
-    return read(path)
+# --------------------------------------------------------------------------- the cache
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _check_cached(key: str, path: str) -> Results:
-    archive = _read_cached(key, path)
-    progress = st.progress(0.0, text="Running checks...")
+def _stat(path: str) -> tuple[int, int] | None:
     try:
-        return run(archive, progress=lambda check, n, total: progress.progress(n / total, text=f"Checking {check.title.lower()}"))
-    finally:
-        progress.empty()
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+class _Entry:
+    """One archive (by content key): the read archive (or why not), its results, derived values."""
+
+    def __init__(self, key: str, path: str, early: bool):
+        self.key = key
+        self.path = path
+        self.early = early  # start the checks as soon as it is read (not for the default sample)
+        self.archive: Archive | None = None
+        self.error: ArchiveError | None = None
+        self.error_stat: tuple[int, int] | None = None  # the file an error was about (read again if it changes)
+        self.results: Results | None = None
+        self.derived: dict[Any, Any] = {}
+        self.checking: threading.Thread | None = None  # the background run of the checks
+        self.checked = threading.Event()  # set when that run ended (results or check_error)
+        self.check_error: BaseException | None = None
+        self.wanted = threading.Event()  # a page waits for the results: start the checks now
+        self.progress: tuple[int, int, str] = (0, 1, "")  # checks started, checks in all, title of the current one
+        self._locks: dict[Any, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def lock(self, what: Any) -> threading.Lock:
+        """One lock per thing computed, so two sessions never compute the same value twice."""
+        with self._guard:
+            return self._locks.setdefault(what, threading.Lock())
+
+    def owns(self, value: Any) -> bool:
+        return value is not None and (value is self.archive or value is self.results)
+
+
+_ENTRIES: OrderedDict[str, _Entry] = OrderedDict()
+_ENTRIES_LOCK = threading.Lock()
+_CHECKS_LOCK = threading.Lock()
+
+
+def _entry(source: dict) -> _Entry:
+    key, path = source["key"], source["path"]
+    with _ENTRIES_LOCK:
+        entry = _ENTRIES.get(key)
+        if entry is None or entry.path != path:
+            entry = _ENTRIES[key] = _Entry(key, path, early=source.get("kind") != "sample")
+        _ENTRIES.move_to_end(key)
+        while len(_ENTRIES) > MAX_ARCHIVES:
+            _ENTRIES.popitem(last=False)
+    return entry
+
+
+def _entry_of(values) -> _Entry | None:
+    with _ENTRIES_LOCK:
+        entries = list(_ENTRIES.values())
+    return next((e for e in reversed(entries) if any(e.owns(v) for v in values)), None)
+
+
+class _Quiet:
+    """A stand-in for st.spinner when nothing is to be said."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _say(message: str | None):
+    return st.spinner(message) if message else _Quiet()
+
+
+def _acquire(lock: threading.Lock, message: str | None) -> None:
+    """Take a computation lock; while another session holds it, say what we wait for."""
+    if not lock.acquire(blocking=False):
+        with _say(message):
+            lock.acquire()
+
+
+def _read(entry: _Entry, spinner: str | None = None) -> Archive | ArchiveError:
+    if entry.archive is None and (entry.error is None or entry.error_stat != _stat(entry.path)):
+        lock = entry.lock("archive")
+        _acquire(lock, spinner)
+        try:
+            if entry.archive is None and (entry.error is None or entry.error_stat != _stat(entry.path)):
+                stat = _stat(entry.path)
+                try:
+                    with _say(spinner):
+                        entry.archive = read(entry.path)
+                    entry.error = None
+                except ArchiveError as error:
+                    entry.error, entry.error_stat = error, stat
+        finally:
+            lock.release()
+    if entry.archive is not None:
+        if entry.early:
+            _start_checks(entry)
+        return entry.archive
+    return entry.error
+
+
+def _start_checks(entry: _Entry) -> None:
+    """Run the checks of a read archive in a background thread (once; again after a crash)."""
+    with entry._guard:
+        if entry.results is not None or (entry.checking is not None and not entry.checked.is_set()):
+            return
+        entry.checked.clear()
+        entry.check_error = None
+        caller = threading.current_thread()  # the script run that read it: let it finish drawing first
+        entry.checking = threading.Thread(target=_run_checks, args=(entry, entry.archive, caller), name="dwcqa-checks", daemon=True)
+        entry.checking.start()
+
+
+def _run_checks(entry: _Entry, archive: Archive, caller: threading.Thread) -> None:
+    # Checks and the page being drawn would share one interpreter lock, both slower: start when
+    # the run that read the archive has ended (the browser still draws it, on another CPU), or
+    # at once when a page asks for the results.
+    while caller is not threading.main_thread() and caller.is_alive() and not entry.wanted.wait(0.05):
+        pass
+    # One archive's checks at a time: the first run loads the shared resources (boundaries,
+    # vocabularies; seconds), which two runs at once would both load.
+    with _CHECKS_LOCK:
+        try:
+            results = run(archive, progress=lambda check, n, total: setattr(entry, "progress", (n, total, check.title)))
+        except BaseException as error:  # a bug, not a finding (run() reports failing checks itself): shown by the page
+            entry.check_error = error
+            entry.checked.set()
+            return
+    entry.results = results
+    entry.checked.set()
+    for function in PREFETCH:  # what the Overview shows, ready before it is asked for
+        try:
+            _derive(entry, function, (results,), {})
+        except Exception:  # the page computes it again and shows the error
+            traceback.print_exc()
+
+
+def _check(entry: _Entry) -> Results:
+    """The results, waiting for the background run with a progress bar the first time."""
+    if entry.results is None:
+        _start_checks(entry)
+        entry.wanted.set()
+        if not entry.checked.wait(0.05):
+            bar = st.progress(0.0, text="Running checks...")
+            while not entry.checked.wait(0.1):
+                done, total, title = entry.progress
+                bar.progress(min(done / max(total, 1), 1.0), text=f"Checking {title.lower()}" if title else "Running checks...")
+            bar.empty()
+        if entry.check_error is not None:
+            raise entry.check_error
+    return entry.results
+
+
+def clear() -> None:
+    """Forget every cached archive, its results and derived values (e.g. for tests)."""
+    with _ENTRIES_LOCK:
+        _ENTRIES.clear()
+
+
+# --------------------------------------------------------------------------- archive in use
 
 
 def current_results() -> Results | ArchiveError:
     """Findings for the archive in use (computed once per archive, then shared by all pages)."""
-    source = current_source()
-    archive = current_archive()
+    entry = _entry(current_source())
+    archive = _read(entry)
     if isinstance(archive, ArchiveError):
         return archive
-    return _check_cached(source["key"], source["path"])
+    return _check(entry)
 
 
 def results_or_stop() -> Results:
@@ -83,11 +261,59 @@ def use_path(path: str) -> None:
 
 def current_archive() -> Archive | ArchiveError:
     """The archive in use, or the ArchiveError that explains why it cannot be read."""
-    source = current_source()
+    return _read(_entry(current_source()))
+
+
+def derived(function: Callable[..., Any], *args: Any, spinner: str | None = None, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)``, computed once per archive and then shared by every run.
+
+    One argument must be the archive in use or its results, as ``current_archive()`` and
+    ``current_results()`` return them: the value is kept with that archive's cache entry (and
+    dropped with it). The other arguments must be hashable; they and the function (by file and
+    qualified name, so a function defined in a page works) form the key. The value is shared by
+    every session and page: treat it as read-only. ``spinner``: text shown while it is computed
+    the first time. Called with an archive that is not cached, it simply computes.
+    """
+    entry = _entry_of(list(args) + list(kwargs.values()))
+    if entry is None:
+        return function(*args, **kwargs)
+    return _derive(entry, function, args, kwargs, spinner)
+
+
+def _derive(entry: _Entry, function: Callable[..., Any], args: tuple, kwargs: dict, spinner: str | None = None) -> Any:
+    code = getattr(function, "__code__", None)
+    key = (
+        code.co_filename if code is not None else getattr(function, "__module__", ""),
+        getattr(function, "__qualname__", repr(function)),
+        tuple(_arg_key(entry, a) for a in args),
+        tuple(sorted((k, _arg_key(entry, v)) for k, v in kwargs.items())),
+    )
     try:
-        return _read_cached(source["key"], source["path"])
-    except ArchiveError as error:
-        return error
+        return entry.derived[key]
+    except KeyError:
+        pass
+    except TypeError:
+        raise TypeError(f"derived({key[1]}): every argument but the archive or its results must be hashable") from None
+    lock = entry.lock(key)
+    _acquire(lock, spinner)
+    try:
+        if key not in entry.derived:
+            with _say(spinner):
+                entry.derived[key] = function(*args, **kwargs)
+    finally:
+        lock.release()
+    return entry.derived[key]
+
+
+def _arg_key(entry: _Entry, value: Any) -> Any:
+    if value is entry.archive:
+        return "<archive>"
+    if value is entry.results:
+        return "<results>"
+    return value
+
+
+# --------------------------------------------------------------------------- sidebar
 
 
 def sidebar_summary() -> None:
@@ -95,8 +321,7 @@ def sidebar_summary() -> None:
     with st.sidebar:
         st.caption("Archive in use")
         st.markdown(f"**{source['label']}**")
-        with st.spinner("Reading archive..."):
-            archive = current_archive()
+        archive = _read(_entry(source), spinner="Reading archive...")
         if isinstance(archive, ArchiveError):
             st.error(f"Cannot be read: {archive}")
         else:

@@ -10,7 +10,7 @@ import numpy as np
 
 from dwcqa.checks.runner import Results
 
-MAP_POINTS = 5000  # most flagged points drawn
+MAP_POINTS = 2000  # most flagged points drawn (SVG markers: each costs the browser time)
 
 
 def _int(number: int) -> str:

@@ -20,12 +20,12 @@ st.write(
 )
 
 
-@st.cache_data(show_spinner="Previewing amendments...", max_entries=4)
-def preview(key: str) -> list[dict]:
+def preview(archive) -> list[dict]:
     return [p.to_dict() for p in amend.propose(archive, amend.select("all"))]
 
 
-proposals = [p for p in preview(appstate.current_source()["key"]) if p["cells"] and not p["error"]]
+previews = appstate.derived(preview, archive, spinner="Previewing amendments...")  # once per archive, not copied
+proposals = [p for p in previews if p["cells"] and not p["error"]]
 accepted: list[str] = []
 if not proposals:
     st.info("No amendment would change anything in this archive.")

@@ -68,7 +68,7 @@ if previous:
             st.dataframe(result.reused.head(1000), hide_index=True, width="stretch")
 
 st.subheader("Which identifier should be the GUID?")
-guidance = guid_guidance(archive)
+guidance = appstate.derived(guid_guidance, archive)  # once per archive
 st.info(guidance["recommendation"]["text"])
 st.dataframe(
     pd.DataFrame(guidance["candidates"])[["source", "completeness", "unique", "assessment"]],

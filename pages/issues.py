@@ -85,18 +85,19 @@ record_checks = [c for c in shown["check"] if c in results.masks]
 if record_checks:
     st.download_button(
         "Download the per-record issue list (CSV) for this filter",
-        issues_frame(results, record_checks).to_csv(index=False).encode("utf-8"),
+        lambda: issues_frame(results, record_checks).to_csv(index=False).encode("utf-8"),  # written on click only
         file_name="issues.csv",
         mime="text/csv",
         key="issues_download",
     )
 
 saved = st.session_state.pop(SAVED, None)
-for entry in shown.to_dict("records"):
+for row, entry in zip(shown.index, shown.to_dict("records")):
     check = results.check(entry["check"]) if entry["check"] != "CHECK_FAILED" else None
     label = f"{entry['severity'].upper()} · {entry['check']} · {entry['count']:,}"  # stable: an open one stays open after a save
     just_saved = saved is not None and saved[0] == entry["check"]
-    with st.expander(label):
+    # Stateful, so the records table is only built while it is open.
+    with st.expander(label, key=f"issue_open_{entry['check']}" if check else f"issue_open_{row}", on_change="rerun") as box:
         st.markdown(f"**{entry['title']}**")
         if check is None:
             continue
@@ -123,14 +124,14 @@ for entry in shown.to_dict("records"):
         replaced = dq.earlier(stored, check.id)
         if replaced:
             st.caption("Earlier decisions: " + "; ".join(describe(d) for d in replaced))
-        if check.level == "record":
-            affected = affected_records(results, check.id, limit=500)
+        if check.level == "record" and box.open:
+            affected = appstate.derived(affected_records, results, check.id, limit=500)
             value_columns = [c for c in affected.columns if c not in ("row", "id")]
             styled = affected.style.set_properties(subset=value_columns, **{"background-color": "#fdecea"}) if value_columns else affected
             st.dataframe(styled, hide_index=True, width="stretch")
             if entry["count"] > len(affected):
                 st.caption(f"First {len(affected):,} of {entry['count']:,} records; the download has them all.")
-        else:
+        elif check.level != "record":
             details = [f for f in results.findings_of(check.id)]
             st.dataframe(
                 pd.DataFrame([{"message": f.message, "file": f.file, "line": f.line, "count": f.count} for f in details]),

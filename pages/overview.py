@@ -31,12 +31,14 @@ else:
     st.error("**GBIF would not index this archive.** Blocking: " + ", ".join(f"`{b}`" for b in blocking))
 
 left, right = st.columns([1, 2])
-left.plotly_chart(charts.readiness_donut(results), width="stretch")
-right.plotly_chart(charts.findings_chart(results), width="stretch")
-st.plotly_chart(charts.completeness_chart(results), width="stretch")
+# Charts are derived once per archive (appstate.derived; computed in the background right after
+# the checks), not on every visit.
+left.plotly_chart(appstate.derived(charts.readiness_donut, results), width="stretch")
+right.plotly_chart(appstate.derived(charts.findings_chart, results), width="stretch")
+st.plotly_chart(appstate.derived(charts.completeness_chart, results), width="stretch")
 
-years = charts.records_per_year(results)
-taxa = charts.taxonomic_breakdown(results)
+years = appstate.derived(charts.records_per_year, results)
+taxa = appstate.derived(charts.taxonomic_breakdown, results)
 left, right = st.columns(2)
 if years is not None:
     left.plotly_chart(years, width="stretch")
