@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from dwcqa.archive.model import STRING, Dialect, Problem, RaggedRow
@@ -69,7 +70,7 @@ class _NotDecodable(Exception):
 def _read(path: Path, name: str, dialect: Dialect, encoding: str, problems: list[Problem]) -> TextTable:
     header, widths = _sample_shape(_decoded_sample(path, encoding), dialect)
     width = Counter(widths).most_common(1)[0][0] if widths else len(header or [])
-    fast = len(dialect.delimiter) == 1 and not _has_blank_lines(path, encoding)
+    fast = len(dialect.delimiter) == 1
     data = _read_with_arrow(path, dialect, encoding, width) if fast else None
     ragged: list[RaggedRow] = []
     row_lines = None
@@ -254,6 +255,9 @@ def _read_with_arrow(path: Path, dialect: Dialect, encoding: str, width: int) ->
                 quote_char=dialect.quote or False,
                 double_quote=True,
                 newlines_in_values=bool(dialect.quote),
+                # Blank lines then come through as rows of empty strings, found below at no
+                # extra pass over the file; pyarrow would otherwise drop them unreported.
+                ignore_empty_lines=False,
                 invalid_row_handler=keep_aside,
             ),
             convert_options=pacsv.ConvertOptions(
@@ -273,9 +277,48 @@ def _read_with_arrow(path: Path, dialect: Dialect, encoding: str, width: int) ->
         return None  # let the Python reader report the place
     if odd_rows:
         return None
+    empty_rows = _all_empty_rows(table)
+    if len(empty_rows):
+        # Empty rows that are only the line ends closing the file are no records; any
+        # other (a blank line, or a row of bare delimiters) goes to the Python reader,
+        # which tells the two apart and reports blank lines by line number.
+        trailing = table.num_rows - np.arange(len(empty_rows), 0, -1)
+        if not (np.array_equal(empty_rows, trailing) and len(empty_rows) == _closing_blank_lines(path, encoding)):
+            return None
+        table = table.slice(0, table.num_rows - len(empty_rows))
     frame = table.to_pandas(types_mapper=lambda t: STRING if t in (pa.string(), pa.large_string()) else None)
     frame.columns = range(width)
     return frame
+
+
+def _all_empty_rows(table: pa.Table) -> np.ndarray:
+    """Positions of rows whose every value is empty, narrowed column by column."""
+    candidates: np.ndarray | None = None
+    for column in table.columns:
+        values = column if candidates is None else column.take(candidates)
+        empty = pc.equal(pc.binary_length(values), 0).to_numpy(zero_copy_only=False)
+        candidates = np.flatnonzero(empty) if candidates is None else candidates[empty]
+        if not len(candidates):
+            break
+    return np.empty(0, dtype=np.int64) if candidates is None else candidates
+
+
+def _closing_blank_lines(path: Path, codec: str) -> int:
+    """How many empty lines follow the last line with text at the end of the file."""
+    with open(path, "rb") as handle:
+        size = handle.seek(0, 2)
+        handle.seek(max(0, size - SAMPLE_BYTES))
+        tail = handle.read()
+    try:
+        text = codecs.getincrementaldecoder(codec)(errors="ignore").decode(tail, final=True)
+    except LookupError:
+        return -1
+    body = text.rstrip("\r\n")
+    if not body:
+        return -1  # nothing but line ends in the tail: let the Python reader count
+    ends = text[len(body):]
+    # One line end closes the last record; each further one is an empty line.
+    return max(0, len(ends.replace("\r\n", "\n").replace("\r", "\n")) - 1)
 
 
 def _read_with_python(path: Path, name: str, dialect: Dialect, encoding: str, width: int):

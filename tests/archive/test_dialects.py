@@ -540,6 +540,28 @@ def test_blank_lines_in_a_crlf_file_are_skipped_and_reported(tmp_path):
     assert problem(archive, "BLANK_LINES").line == 2
 
 
+def test_line_ends_closing_the_file_are_no_records_and_no_blank_lines(tmp_path):
+    data = b"id,scientificName\n1,Bufo bufo\n2,Pica pica\n\n\n"
+    archive = read(make_archive(tmp_path, meta(core('ignoreHeaderLines="1"')), {"occurrence.txt": data}))
+    assert values(archive.core.ids) == ["1", "2"]
+    assert not [p for p in archive.problems if p.code == "BLANK_LINES"]
+
+
+def test_a_row_of_bare_delimiters_is_a_record_not_a_blank_line(tmp_path):
+    data = b"id,scientificName\n1,Bufo bufo\n,\n2,Pica pica\n,\n"
+    archive = read(make_archive(tmp_path, meta(core('ignoreHeaderLines="1"')), {"occurrence.txt": data}))
+    assert values(archive.core.ids) == ["1", "", "2", ""]
+    assert not [p for p in archive.problems if p.code == "BLANK_LINES"]
+
+
+def test_blank_lines_in_a_utf16_file_are_reported(tmp_path):
+    data = "id,scientificName\n1,Bufo bufo\n\n2,Pica pica\n".encode("utf-16")
+    meta_xml = meta(core('ignoreHeaderLines="1" encoding="UTF-16"'))
+    archive = read(make_archive(tmp_path, meta_xml, {"occurrence.txt": data}))
+    assert values(archive.core.ids) == ["1", "2"]
+    assert problem(archive, "BLANK_LINES").line == 3
+
+
 def test_ragged_row_after_a_blank_line_has_its_physical_line(tmp_path):
     data = b"1,Bufo bufo\n\n2\n3,Rana\n"
     archive = read(make_archive(tmp_path, meta(core()), {"occurrence.txt": data}))
