@@ -2,7 +2,7 @@
 GBIF's required and recommended terms for the core's type.
 
 A value counts as *filled* when it is not empty and not a verbatim null (``NULL``, ``N/A``,
-``unknown`` ...; see ``dwcqa.checks.context.VERBATIM_NULLS``), the same rule the checks use.
+``unknown`` ...; see ``dwcqa.cells.VERBATIM_NULLS``), the same rule the checks use.
 
 GBIF's lists (``REQUIREMENTS``) are written out below as data, one entry per line of GBIF's
 tables. An entry can be met in more than one way ("individualCount, or organismQuantity with
@@ -157,8 +157,6 @@ def _level_of(term: str, reqs: tuple[Requirement, ...]) -> str:
 
 def completeness(archive: Archive, context: Context | None = None) -> Completeness:
     """Completeness of the archive's core (column operations only)."""
-    from dwcqa.checks.context import VERBATIM_NULLS
-
     context = context or Context(archive)
     core = archive.core
     records = core.records
@@ -169,7 +167,7 @@ def completeness(archive: Archive, context: Context | None = None) -> Completene
         present = context.present(term)
         filled[term] = present
         values = core.column(term)
-        nulls = int(values.str.strip().isin(VERBATIM_NULLS).sum()) if values is not None and records else 0
+        nulls = int(context.cells(term).placeholder.sum()) if values is not None and records else 0
         count = int(present.sum())
         rows.append(
             {

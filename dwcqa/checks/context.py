@@ -10,8 +10,9 @@ import pandas as pd
 
 from dwcqa.archive.model import Archive, Table
 
-# Values people write for "no value"; counted per term, treated as empty by completeness.
-VERBATIM_NULLS = ("NULL", "null", "Null", "\\N", "NA", "N/A", "n/a", "#N/A", "NaN", "nan", "None", "none", "-", "--", "?", "unknown", "Unknown", "UNKNOWN")
+from dwcqa.cells import VERBATIM_NULLS, Cells, scan
+
+__all__ = ["VERBATIM_NULLS", "Context"]
 
 
 @dataclass
@@ -37,18 +38,25 @@ class Context:
 
     def present(self, term: str) -> np.ndarray:
         """True where the core record has a value for the term (not empty, not a verbatim null)."""
-        return self.cached(("present", term), lambda: _present(self.column(term), self.records))
+        return self.cells(term).present
+
+    def cells(self, term: str, position: int = 0, effective: bool = True) -> Cells:
+        """What each row of a table holds for a term (empty, blanks, placeholder), computed
+        once: on the effective values (meta.xml default applied) or as written in the file."""
+        table = self.archive.tables[position]
+        spec = table.field(term)
+        with_default = effective and spec is not None and spec.default is not None
+
+        def compute() -> Cells:
+            values = table.column(term) if with_default else table.verbatim(term)
+            if values is None:
+                values = pd.Series([None] * table.records, dtype=object)
+            return scan(values)
+
+        return self.cached(("cells", position, term, with_default), compute)
 
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
         """Parse once, share between checks (e.g. parsed dates or coordinates)."""
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
-
-
-def _present(values: pd.Series | None, records: int) -> np.ndarray:
-    if values is None:
-        return np.zeros(records, dtype=bool)
-    stripped = values.str.strip()
-    has_text = stripped.notna() & (stripped != "") & ~stripped.isin(VERBATIM_NULLS)
-    return has_text.to_numpy(dtype=bool, na_value=False)

@@ -33,7 +33,7 @@ import pandas as pd
 
 from dwcqa.archive.model import Problem, Table
 from dwcqa.archive.xmlsafe import local_name, namespace_of, parse_xml
-from dwcqa.checks.context import VERBATIM_NULLS, Context
+from dwcqa.checks.context import Context
 from dwcqa.checks.registry import ArchiveFinding, archive_check, record_check
 from dwcqa.errors import ArchiveError
 from dwcqa.terms import DWC, DWC_TEXT_NS, is_known, known_terms, short_name
@@ -969,32 +969,19 @@ def archive_wrapped(context: Context) -> list[ArchiveFinding]:
 
 # -- values ---------------------------------------------------------------------------------
 
-_NULLS = frozenset(VERBATIM_NULLS)
-
-
 def _verbatim_nulls(context: Context, position: int) -> dict[str, np.ndarray]:
     """Per mapped term of table ``position``: where its verbatim value is a null placeholder."""
     return {term: nulls for term, (nulls, _) in _blank_scan(context, position).items()}
 
 
 def _blank_scan(context: Context, position: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per mapped term of table ``position``: (placeholder value, leading/trailing blanks).
-
-    One strip per column serves both checks (the costliest pass over every cell); only the
-    boolean results are kept, not the stripped text."""
-
-    def compute():
-        nulls = list(_NULLS)
-        found = {}
-        for term, values in _mapped_columns(context.archive.tables[position]):
-            stripped = values.str.strip()
-            found[term] = (
-                stripped.isin(nulls).to_numpy(dtype=bool, na_value=False),
-                (values != stripped).to_numpy(dtype=bool, na_value=False),
-            )
-        return found
-
-    return context.cached(("structure.blank_scan", position), compute)
+    """Per mapped term of table ``position``: (placeholder value, leading/trailing blanks)."""
+    table = context.archive.tables[position]
+    found = {}
+    for term, _values in _mapped_columns(table):
+        cells = context.cells(term, position, effective=False)
+        found[term] = (cells.placeholder, cells.blank_edges)
+    return found
 
 
 @record_check(

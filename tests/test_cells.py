@@ -1,0 +1,62 @@
+"""dwcqa.cells: the per-cell scan every completeness and placeholder check relies on."""
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from dwcqa.cells import VERBATIM_NULLS, scan
+
+STRING = pd.StringDtype("pyarrow")
+
+VALUES = [
+    "Bufo bufo",  # a value
+    "",  # empty
+    None,  # missing (ragged row)
+    " Bufo",  # leading space
+    "Bufo\t",  # trailing tab
+    "\u00a0Pica",  # leading no-break space
+    "Pica\u3000",  # trailing ideographic space
+    "Zürich é",  # ends with a continuation byte but no blank
+    "   ",  # blanks only
+    "NULL",  # placeholder
+    " \\N ",  # placeholder with blanks around it
+    "NA ",  # placeholder with a trailing blank
+    "null value",  # not a placeholder
+    "NaNa",  # not a placeholder
+    "\u2003",  # em space only
+    "-",
+]
+
+
+def expected(values):
+    text = ["" if v is None else v for v in values]
+    stripped = [t.strip() for t in text]
+    return {
+        "empty": np.array([t == "" for t in text]),
+        "blank_edges": np.array([s != t for s, t in zip(stripped, text)]),
+        "blank_only": np.array([t != "" and s == "" for s, t in zip(stripped, text)]),
+        "placeholder": np.array([s in VERBATIM_NULLS for s in stripped]),
+    }
+
+
+@pytest.mark.parametrize("dtype", [STRING, object, "str"])
+def test_scan_agrees_with_python_strip_on_each_kind_of_value(dtype):
+    cells = scan(pd.Series(VALUES, dtype=dtype))
+    for name, want in expected(VALUES).items():
+        assert getattr(cells, name).tolist() == want.tolist(), name
+    assert cells.present.tolist() == [True, False, False, True, True, True, True, True, False, False, False, False, True, True, False, False]
+
+
+def test_scan_of_a_chunked_sliced_column_keeps_row_positions():
+    # Columns read in blocks are chunked; slices start inside a buffer (offset > 0).
+    chunks = [pa.array(VALUES[:7], type=pa.large_string()), pa.array(["x", *VALUES[7:]], type=pa.large_string()).slice(1)]
+    values = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks)))
+    cells = scan(values)
+    for name, want in expected(VALUES).items():
+        assert getattr(cells, name).tolist() == want.tolist(), name
+
+
+def test_scan_of_an_empty_column():
+    cells = scan(pd.Series([], dtype=STRING))
+    assert cells.present.shape == (0,)
