@@ -26,7 +26,7 @@ from dwcqa.archive.model import STRING, Dialect, Problem, RaggedRow
 
 SAMPLE_BYTES = 1 << 16
 SAMPLE_ROWS = 200
-BLOCK_SIZE = 1 << 24
+BLOCK_SIZE = 1 << 26
 BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -168,26 +168,6 @@ def _decoded_sample(path: Path, codec: str) -> str:
         return codecs.getincrementaldecoder(codec)().decode(raw, final=False)
     except UnicodeDecodeError:
         raise _NotDecodable from None
-
-
-def _has_blank_lines(path: Path, codec: str) -> bool:
-    """Blank lines go to the Python reader, which reports them by line number."""
-    if codec not in ("utf-8", "utf-8-sig", "ascii", "cp1252", "latin-1", "iso8859-1", "iso8859-15"):
-        return False
-    import mmap
-
-    with open(path, "rb") as handle:
-        if handle.seek(0, 2) == 0:
-            return False
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            # Line ends after the last record are the file's end, not blank lines.
-            end = len(view)
-            while end > 0 and view[end - 1] in (10, 13):
-                end -= 1
-            # One pass, for the line end the file uses (a whole-file scan costs ~0.5 s per GB).
-            head = view[: min(len(view), SAMPLE_BYTES)]
-            pattern = b"\n\r\n" if b"\r\n" in head else (b"\n\n" if b"\n" in head else b"\r\r")
-            return view.find(pattern, 0, end + 1) >= 0
 
 
 def _reader(handle, dialect: Dialect):

@@ -69,11 +69,17 @@ def _ymd(context):
         invalid |= year.numeric & (y < 1)
         invalid |= month.numeric & ((m < 1) | (m > 12))
         month_ok = month.numeric & (m >= 1) & (m <= 12)
-        longest = np.where(month_ok, days_in_month(np.where(year.numeric & (y > 0), y, 2000), np.where(month_ok, m, 1)), 31)
-        invalid |= day.numeric & ((d < 1) | (d > longest))
+        rows = np.flatnonzero(day.numeric)  # month lengths only where there is a day
+        if len(rows):
+            has_month, year_known = month_ok[rows], year.numeric[rows] & (y[rows] > 0)
+            longest = np.where(has_month, days_in_month(np.where(year_known, y[rows], 2000), np.where(has_month, m[rows], 1)), 31)
+            invalid[rows] |= (d[rows] < 1) | (d[rows] > longest)
         for doy in (sdoy, edoy):
-            limit = np.where(year.numeric & (y > 0), 365 + is_leap(np.maximum(y, 1)), 366)
-            invalid |= doy.numeric & ((doy.value < 1) | (doy.value > limit))
+            rows = np.flatnonzero(doy.numeric)
+            if len(rows):
+                year_known = year.numeric[rows] & (y[rows] > 0)
+                limit = np.where(year_known, 365 + is_leap(np.maximum(y[rows], 1)), 366)
+                invalid[rows] |= (doy.value[rows] < 1) | (doy.value[rows] > limit)
         return {"year": year, "month": month, "day": day, "sdoy": sdoy, "edoy": edoy, "y": y, "m": m, "d": d, "invalid": invalid}
 
     return context.cached(("time.ymd",), compute)
@@ -168,26 +174,35 @@ def recorded_date_mismatch(context):
     has_y, has_m, has_d = y > 0, m > 0, d > 0
     mismatch = np.zeros(context.records, dtype=bool)
 
+    # Calendar arithmetic only on the records that need it (most have none of these terms).
     # With a year: the days year/month/day describe must overlap the days of eventDate.
-    m_first = np.where(has_m, m, 1)
-    m_last = np.where(has_m, m, 12)
-    with_day = has_m & has_d
-    first = days_from_civil(np.where(has_y, y, 2000), m_first, np.where(with_day, d, 1))
-    last = days_from_civil(np.where(has_y, y, 2000), m_last, np.where(with_day, d, days_in_month(np.where(has_y, y, 2000), m_last)))
-    mismatch |= ok & has_y & ((last < dates.start) | (first > dates.end))
+    rows = np.flatnonzero(ok & has_y)
+    if len(rows):
+        yr, mo, dy = y[rows], m[rows], d[rows]
+        m_first = np.where(mo > 0, mo, 1)
+        m_last = np.where(mo > 0, mo, 12)
+        with_day = (mo > 0) & (dy > 0)
+        first = days_from_civil(yr, m_first, np.where(with_day, dy, 1))
+        last = days_from_civil(yr, m_last, np.where(with_day, dy, days_in_month(yr, m_last)))
+        mismatch[rows] |= (last < dates.start[rows]) | (first > dates.end[rows])
 
     # Without a year: month (and day) against an eventDate within one month.
-    s_y, s_m, s_d = civil_from_days(dates.start)
-    e_y, e_m, e_d = civil_from_days(dates.end)
-    one_month = (dates.precision >= MONTH) & (s_y == e_y) & (s_m == e_m)
-    one_day = (dates.precision >= DAY) & (dates.start == dates.end)
-    mismatch |= ok & ~has_y & has_m & one_month & (m != s_m)
-    mismatch |= ok & ~has_y & has_d & one_day & (d != s_d)
+    rows = np.flatnonzero(ok & ~has_y & (has_m | has_d))
+    if len(rows):
+        start, end = dates.start[rows], dates.end[rows]
+        s_y, s_m, s_d = civil_from_days(start)
+        e_y, e_m, _ = civil_from_days(end)
+        one_month = (dates.precision[rows] >= MONTH) & (s_y == e_y) & (s_m == e_m)
+        one_day = (dates.precision[rows] >= DAY) & (start == end)
+        mismatch[rows] |= has_m[rows] & one_month & (m[rows] != s_m)
+        mismatch[rows] |= has_d[rows] & one_day & (d[rows] != s_d)
 
     # Day of year against a day-precise start / end.
     for key, days, precise in (("sdoy", dates.start, dates.precision >= DAY), ("edoy", dates.end, dates.end_precision >= DAY)):
         doy = ymd[key]
-        mismatch |= ok & doy.numeric & precise & (doy.value != day_of_year(days))
+        rows = np.flatnonzero(ok & doy.numeric & precise)
+        if len(rows):
+            mismatch[rows] |= doy.value[rows] != day_of_year(days[rows])
     return mismatch
 
 

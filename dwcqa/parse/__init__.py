@@ -113,12 +113,22 @@ def keys_of(values: pd.Series | None, records: int, fold_case: bool = False) -> 
     the value is missing (empty or a verbatim null). One pyarrow hashing pass over the column."""
     if values is None:
         return np.full(records, -1, dtype=np.int64)
+    return _keys(*_encode(values, fold_case), fold_case)
+
+
+def _encode(values: pd.Series, fold_case: bool) -> tuple[np.ndarray, pa.Array]:
+    """Dictionary codes (-1 for nulls) and the dictionary of the trimmed values."""
     text = pc.utf8_trim_whitespace(_arrow(values))
     if fold_case:
         text = pc.utf8_lower(text)
-    encoded = pc.dictionary_encode(text).combine_chunks()
+    # Hashing one contiguous array is twice as fast as hashing the parser's blocks one by one.
+    encoded = pc.dictionary_encode(text.combine_chunks())
     indices = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    dictionary = encoded.dictionary
+    return indices, encoded.dictionary
+
+
+def _keys(indices: np.ndarray, dictionary: pa.Array, fold_case: bool) -> np.ndarray:
+    indices = indices.copy()
     if len(dictionary):
         absent = empty_or_null(dictionary)
         if fold_case:  # the verbatim nulls are listed with their usual capitals; compare folded
@@ -132,7 +142,22 @@ def keys_of(values: pd.Series | None, records: int, fold_case: bool = False) -> 
 
 def cached_keys(context, term: str, fold_case: bool = False) -> np.ndarray:
     """:func:`keys_of` a core term, computed once per run."""
-    return context.cached(("parse.keys", term, fold_case), lambda: keys_of(context.column(term), context.records, fold_case))
+
+    def compute() -> np.ndarray:
+        values = context.column(term)
+        if values is None:
+            return np.full(context.records, -1, dtype=np.int64)
+        # Without capitals, folding changes nothing: share the hashing with the exact keys.
+        fold_first = fold_case and _has_capitals(values)
+        encoded = context.cached(("parse.encoded", term, fold_first), lambda: _encode(values, fold_first))
+        return _keys(*encoded, fold_case)
+
+    return context.cached(("parse.keys", term, fold_case), compute)
+
+
+def _has_capitals(values: pd.Series) -> bool:
+    text = _arrow(values)
+    return bool(len(text)) and not pc.all(pc.equal(pc.utf8_lower(text), text)).as_py()
 
 
 def combine_keys(*codes: np.ndarray) -> np.ndarray:
