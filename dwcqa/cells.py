@@ -22,6 +22,8 @@ VERBATIM_NULLS = ("NULL", "null", "Null", "\\N", "NA", "N/A", "n/a", "#N/A", "Na
 # Byte lengths a placeholder can have, as a lookup table (longer lengths clipped to its end).
 _PLACEHOLDER_LENGTH = np.zeros(max(len(v.encode()) for v in VERBATIM_NULLS) + 2, dtype=bool)
 _PLACEHOLDER_LENGTH[[len(v.encode()) for v in VERBATIM_NULLS]] = True
+_PLACEHOLDER_START = np.zeros(256, dtype=bool)
+_PLACEHOLDER_START[[v.encode()[0] for v in VERBATIM_NULLS]] = True
 _PLACEHOLDERS = pa.array(VERBATIM_NULLS, type=pa.large_string())
 _PLACEHOLDER_SET = frozenset(VERBATIM_NULLS)
 
@@ -81,6 +83,9 @@ def _scan_chunk(chunk: pa.Array, empty: np.ndarray, edges: np.ndarray, blank_onl
         return
     _validity, offsets_buffer, data_buffer = chunk.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[chunk.offset : chunk.offset + rows + 1]
+    if offsets[-1] == offsets[0]:  # no text at all: every value empty or missing
+        empty[:] = True
+        return
     lengths = np.diff(offsets)
     missing = chunk.is_null().to_numpy(zero_copy_only=False) if chunk.null_count else None
     if missing is not None:
@@ -104,8 +109,9 @@ def _scan_chunk(chunk: pa.Array, empty: np.ndarray, edges: np.ndarray, blank_onl
         edges[candidates] = has_edges
         blank_only[candidates] = is_blank
         placeholder[candidates] = is_null
-    # Placeholders without blanks around them: exact matches among values of their lengths.
-    sized = filled[_PLACEHOLDER_LENGTH[np.minimum(lengths[filled], len(_PLACEHOLDER_LENGTH) - 1)]]
+    # Placeholders without blanks around them: exact matches among values of their first
+    # bytes and lengths.
+    sized = filled[_PLACEHOLDER_START[first] & _PLACEHOLDER_LENGTH[np.minimum(lengths[filled], len(_PLACEHOLDER_LENGTH) - 1)]]
     if len(sized):
         hits = pc.is_in(chunk.take(pa.array(sized)), value_set=_PLACEHOLDERS).to_numpy(zero_copy_only=False)
         placeholder[sized[hits]] = True
