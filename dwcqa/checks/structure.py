@@ -30,12 +30,14 @@ from pathlib import PurePosixPath
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from dwcqa.archive.model import Problem, Table
 from dwcqa.archive.xmlsafe import local_name, namespace_of, parse_xml
 from dwcqa.checks.context import Context
 from dwcqa.checks.registry import ArchiveFinding, archive_check, record_check
 from dwcqa.errors import ArchiveError
+from dwcqa.parse import _arrow, duplicated
 from dwcqa.terms import DWC, DWC_TEXT_NS, is_known, known_terms, short_name
 
 GBIF = "http://rs.gbif.org/terms/1.0/"
@@ -1077,11 +1079,12 @@ def record_identifier_not_found(context: Context) -> np.ndarray:
 def _duplicated(values: pd.Series) -> np.ndarray:
     """True for every non-blank value that occurs more than once (all of its records)."""
     blank = _blank(values)
-    mask = np.zeros(len(values), dtype=bool)
-    filled = np.flatnonzero(~blank)
-    if filled.size:
-        mask[filled] = values.iloc[filled].duplicated(keep=False).to_numpy(dtype=bool)
-    return mask
+    if blank.all():
+        return np.zeros(len(values), dtype=bool)
+    # Exact values (no trimming): hash one contiguous array, then count codes of filled rows.
+    codes = np.asarray(pc.dictionary_encode(_arrow(values).combine_chunks()).indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    codes[blank] = -1
+    return duplicated(codes)
 
 
 @record_check(
