@@ -39,32 +39,60 @@ _MAY_END_BLANK[0x80:0xC0] = True
 
 @dataclass(frozen=True)
 class Cells:
-    """Boolean arrays, one entry per row."""
+    """Per row of a column. Only ``present`` is kept whole; the rarer kinds are kept as row
+    positions, so that a run over hundreds of columns holds one byte per cell, not four."""
 
-    empty: np.ndarray  # missing or the empty string
-    blank_edges: np.ndarray  # starts or ends with a blank (includes blank-only values)
-    blank_only: np.ndarray  # nothing but blanks
-    placeholder: np.ndarray  # a null placeholder such as NULL or \N, blanks around it ignored
+    present: np.ndarray  # bool: a real value (not empty, not only blanks, not a placeholder)
+    blank_edges_rows: np.ndarray  # int64: starts or ends with a blank (blank-only included)
+    blank_only_rows: np.ndarray  # int64: nothing but blanks
+    placeholder_rows: np.ndarray  # int64: a null placeholder such as NULL or \N, blanks ignored
+
+    def _mask(self, rows: np.ndarray) -> np.ndarray:
+        mask = np.zeros(len(self.present), dtype=bool)
+        mask[rows] = True
+        return mask
 
     @property
-    def present(self) -> np.ndarray:
-        """A real value: not empty, not only blanks, not a placeholder."""
-        return ~(self.empty | self.blank_only | self.placeholder)
+    def blank_edges(self) -> np.ndarray:
+        return self._mask(self.blank_edges_rows)
+
+    @property
+    def blank_only(self) -> np.ndarray:
+        return self._mask(self.blank_only_rows)
+
+    @property
+    def placeholder(self) -> np.ndarray:
+        return self._mask(self.placeholder_rows)
+
+    @property
+    def empty(self) -> np.ndarray:
+        """Missing or the empty string."""
+        empty = ~self.present
+        empty[self.blank_only_rows] = False
+        empty[self.placeholder_rows] = False
+        return empty
 
 
 def scan(values: pd.Series) -> Cells:
     """Scan a column of strings (pyarrow-backed or not; missing values allowed)."""
     rows = len(values)
     empty = np.zeros(rows, dtype=bool)
-    edges = np.zeros(rows, dtype=bool)
-    blank_only = np.zeros(rows, dtype=bool)
-    placeholder = np.zeros(rows, dtype=bool)
+    edges, blank_only, placeholder = [], [], []
     start = 0
     for chunk in _arrow_chunks(values):
-        stop = start + len(chunk)
-        _scan_chunk(chunk, empty[start:stop], edges[start:stop], blank_only[start:stop], placeholder[start:stop])
-        start = stop
-    return Cells(empty, edges, blank_only, placeholder)
+        found = _scan_chunk(chunk, empty[start : start + len(chunk)])
+        for kept, more in zip((edges, blank_only, placeholder), found):
+            kept.append(more + start)
+        start += len(chunk)
+
+    def joined(parts: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+    present = ~empty
+    edges_rows, blank_rows, placeholder_rows = joined(edges), joined(blank_only), joined(placeholder)
+    present[blank_rows] = False
+    present[placeholder_rows] = False
+    return Cells(present, edges_rows, blank_rows, placeholder_rows)
 
 
 def _arrow_chunks(values: pd.Series) -> list[pa.Array]:
@@ -77,15 +105,18 @@ def _arrow_chunks(values: pd.Series) -> list[pa.Array]:
     return [c if c.type == pa.large_string() else c.cast(pa.large_string()) for c in chunks]
 
 
-def _scan_chunk(chunk: pa.Array, empty: np.ndarray, edges: np.ndarray, blank_only: np.ndarray, placeholder: np.ndarray) -> None:
+def _scan_chunk(chunk: pa.Array, empty: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Marks ``empty`` in place; returns the chunk's rows with blank edges, blanks only and
+    placeholders."""
+    none = np.empty(0, dtype=np.int64)
     rows = len(chunk)
     if rows == 0:
-        return
+        return none, none, none
     _validity, offsets_buffer, data_buffer = chunk.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[chunk.offset : chunk.offset + rows + 1]
     if offsets[-1] == offsets[0]:  # no text at all: every value empty or missing
         empty[:] = True
-        return
+        return none, none, none
     lengths = np.diff(offsets)
     missing = chunk.is_null().to_numpy(zero_copy_only=False) if chunk.null_count else None
     if missing is not None:
@@ -93,25 +124,24 @@ def _scan_chunk(chunk: pa.Array, empty: np.ndarray, edges: np.ndarray, blank_onl
     empty |= lengths == 0
     filled = np.flatnonzero(lengths)
     if not len(filled):
-        return
+        return none, none, none
     data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
     first = data[offsets[filled]]
     last = data[offsets[filled + 1] - 1]
     candidates = filled[_MAY_START_BLANK[first] | _MAY_END_BLANK[last]]
+    edges = blank_only = placeholder = none
     if len(candidates):
         # Distinct candidate texts, each stripped once.
         texts = pd.Series(chunk.take(pa.array(candidates)).to_numpy(zero_copy_only=False), dtype=object)
         codes, distinct = pd.factorize(texts)
         stripped = [value.strip() for value in distinct]
-        has_edges = np.array([s != v for s, v in zip(stripped, distinct)], dtype=bool)[codes]
-        is_blank = np.array([not s for s in stripped], dtype=bool)[codes]
-        is_null = np.array([s in _PLACEHOLDER_SET for s in stripped], dtype=bool)[codes]
-        edges[candidates] = has_edges
-        blank_only[candidates] = is_blank
-        placeholder[candidates] = is_null
+        edges = candidates[np.array([s != v for s, v in zip(stripped, distinct)], dtype=bool)[codes]]
+        blank_only = candidates[np.array([not s for s in stripped], dtype=bool)[codes]]
+        placeholder = candidates[np.array([s in _PLACEHOLDER_SET for s in stripped], dtype=bool)[codes]]
     # Placeholders without blanks around them: exact matches among values of their first
     # bytes and lengths.
     sized = filled[_PLACEHOLDER_START[first] & _PLACEHOLDER_LENGTH[np.minimum(lengths[filled], len(_PLACEHOLDER_LENGTH) - 1)]]
     if len(sized):
         hits = pc.is_in(chunk.take(pa.array(sized)), value_set=_PLACEHOLDERS).to_numpy(zero_copy_only=False)
-        placeholder[sized[hits]] = True
+        placeholder = np.union1d(placeholder, sized[hits])
+    return edges, blank_only, placeholder

@@ -167,7 +167,7 @@ def completeness(archive: Archive, context: Context | None = None) -> Completene
         present = context.present(term)
         filled[term] = present
         values = core.column(term)
-        nulls = int(context.cells(term).placeholder.sum()) if values is not None and records else 0
+        nulls = len(context.cells(term).placeholder_rows) if values is not None and records else 0
         count = int(present.sum())
         rows.append(
             {

@@ -972,17 +972,17 @@ def archive_wrapped(context: Context) -> list[ArchiveFinding]:
 # -- values ---------------------------------------------------------------------------------
 
 def _verbatim_nulls(context: Context, position: int) -> dict[str, np.ndarray]:
-    """Per mapped term of table ``position``: where its verbatim value is a null placeholder."""
-    return {term: nulls for term, (nulls, _) in _blank_scan(context, position).items()}
+    """Per mapped term of table ``position``: the rows whose verbatim value is a placeholder."""
+    return {term: placeholders for term, (placeholders, _) in _blank_scan(context, position).items()}
 
 
 def _blank_scan(context: Context, position: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per mapped term of table ``position``: (placeholder value, leading/trailing blanks)."""
+    """Per mapped term of table ``position``: rows holding (a placeholder, leading/trailing blanks)."""
     table = context.archive.tables[position]
     found = {}
     for term, _values in _mapped_columns(table):
         cells = context.cells(term, position, effective=False)
-        found[term] = (cells.placeholder, cells.blank_edges)
+        found[term] = (cells.placeholder_rows, cells.blank_edges_rows)
     return found
 
 
@@ -998,8 +998,8 @@ def _blank_scan(context: Context, position: int) -> dict[str, tuple[np.ndarray, 
 )
 def verbatim_null(context: Context) -> np.ndarray:
     mask = np.zeros(context.records, dtype=bool)
-    for hits in _verbatim_nulls(context, 0).values():
-        mask |= hits
+    for rows in _verbatim_nulls(context, 0).values():
+        mask[rows] = True
     return mask
 
 
@@ -1016,13 +1016,12 @@ def verbatim_null(context: Context) -> np.ndarray:
 def verbatim_null_by_term(context: Context) -> list[ArchiveFinding]:
     found = []
     for position, table in enumerate(context.archive.tables):
-        for term, hits in _verbatim_nulls(context, position).items():
-            count = int(hits.sum())
+        for term, rows in _verbatim_nulls(context, position).items():
+            count = len(rows)
             if count:
-                values = table.verbatim(term)[hits].str.strip().value_counts()
+                values = table.verbatim(term).iloc[rows].str.strip().value_counts()
                 shown = ", ".join(f"{v!r} x{n}" for v, n in values.head(3).items())
                 message = f"{_label(table)}: {short_name(term)} has {count} placeholder values ({shown})"
-                rows = np.flatnonzero(hits)
                 (file, line), *_ = row_lines(table, rows[:1])
                 found.append(ArchiveFinding("VERBATIM_NULL_BY_TERM", message, file, line, term, count))
     return found
@@ -1040,8 +1039,8 @@ def verbatim_null_by_term(context: Context) -> list[ArchiveFinding]:
 )
 def leading_trailing_whitespace(context: Context) -> np.ndarray:
     mask = np.zeros(context.records, dtype=bool)
-    for _nulls, blanks in _blank_scan(context, 0).values():
-        mask |= blanks
+    for _placeholders, blanks in _blank_scan(context, 0).values():
+        mask[blanks] = True
     return mask
 
 
