@@ -562,6 +562,20 @@ def test_blank_lines_in_a_utf16_file_are_reported(tmp_path):
     assert problem(archive, "BLANK_LINES").line == 3
 
 
+def test_columns_without_any_text_read_as_empty_values_that_change_independently(tmp_path):
+    data = b"id\tscientificName\tlocality\n1\t\t\n2\t\t\n3\t\t\n"
+    meta_xml = meta(core('ignoreHeaderLines="1" fieldsTerminatedBy="\\t"', fields=ROW_FIELDS))
+    archive = read(make_archive(tmp_path, meta_xml, {"occurrence.txt": data}))
+    names, localities = archive.core.column(NAME), archive.core.column(DWC + "locality")
+    assert values(names) == values(localities) == ["", "", ""]
+    # Both empty columns may share storage: changing one must leave the other as it is.
+    names.iloc[1] = "Bufo bufo"
+    archive.core.data[2] = archive.core.data[2].mask([True, False, False], "Bern")
+    assert values(names) == ["", "Bufo bufo", ""]
+    assert values(archive.core.data[1]) == ["", "", ""]
+    assert values(archive.core.data[2]) == ["Bern", "", ""]
+
+
 def test_ragged_row_after_a_blank_line_has_its_physical_line(tmp_path):
     data = b"1,Bufo bufo\n\n2\n3,Rana\n"
     archive = read(make_archive(tmp_path, meta(core()), {"occurrence.txt": data}))
