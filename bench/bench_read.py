@@ -15,8 +15,9 @@ peak RSS is the highest of the runs:
 - ``pyarrow``: ``pyarrow.csv.read_csv`` of the core data file, every column a string,
   delimiter and header lines as meta.xml says, quoting off, default block size. This is
   the baseline of the target (read <= 1.5x pyarrow at 1,000,000 records x ~170 columns).
-- ``pyarrow+pandas``: the same plus ``to_pandas`` into ``pd.StringDtype("pyarrow")`` columns
-  (what a DataFrame of verbatim strings costs at least); context only, ``--no-pandas`` skips it.
+- ``pyarrow+pandas``: the same with ``large_string`` columns, then ``to_pandas`` into
+  ``pd.StringDtype("pyarrow")`` columns, which takes them without a copy: the least a
+  DataFrame of verbatim strings costs. Context only; ``--no-pandas`` skips it.
 - ``dwcqa.read``: ``dwcqa.archive.read(path)`` on what was given (a zip is unpacked first,
   as the reader does; the pyarrow baseline then reads the member straight from the zip).
 
@@ -82,16 +83,18 @@ def _pyarrow_read(path: Path, to_pandas: bool):
     width = len(first.rstrip(b"\r\n").split(delimiter.encode()))
     names = [f"f{i}" for i in range(width)]
     source = opener()  # a path (pyarrow opens it itself) or a fresh zip member stream
+    # pandas' pyarrow-backed strings hold large_string: parsed as string they would be cast (copied).
+    kind = pa.large_string() if to_pandas else pa.string()
     table = pacsv.read_csv(
         source,
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_lines),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}),
+        convert_options=pacsv.ConvertOptions(column_types={n: kind for n in names}),
     )
     if to_pandas:
         import pandas as pd
 
-        frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.string() else None)
+        frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == kind else None)
         return frame.shape
     return table.num_rows, table.num_columns
 
@@ -167,10 +170,8 @@ def resolve_target(text: str) -> Path:
     if (out / "meta.xml").is_file():
         print(f"using cached {out.relative_to(REPO)}")
         return out
-    if out.exists():  # an interrupted build
-        import shutil
-
-        shutil.rmtree(out)
+    if out.exists():
+        sys.exit(f"bench_read: {out} has no meta.xml: still being built, or an interrupted build (then remove it)")
     print(f"building {out.relative_to(REPO)} ({records:,} records) ...", flush=True)
     figures = make_archive(records, out, zipped=False, quiet=True)
     print(f"  built in {figures['seconds']:.1f} s: {figures['data_bytes'] / (1 << 20):,.1f} MB occurrence.txt")
