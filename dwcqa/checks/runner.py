@@ -24,6 +24,9 @@ class Results:
     masks: dict[str, np.ndarray] = field(default_factory=dict)  # record checks that applied
     archive_findings: list[ArchiveFinding] = field(default_factory=list)
     failures: list[ArchiveFinding] = field(default_factory=list)  # checks that could not run
+    # What the checks parsed and scanned (cells of each column, dates, keys), for summaries
+    # that need the same; None when the results did not come from :func:`run`.
+    context: Context | None = field(default=None, repr=False, compare=False)
 
     @property
     def records(self) -> int:
@@ -66,7 +69,7 @@ def run(
     """
     selected = list(checks) if checks is not None else all_checks()
     context = Context(archive, options or {})
-    results = Results(archive, selected)
+    results = Results(archive, selected, context=context)
     for number, check in enumerate(selected, 1):
         if progress:
             progress(check, number, len(selected))
