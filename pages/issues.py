@@ -10,7 +10,6 @@ from dwcqa.archive import ArchiveError
 from dwcqa.history import HistoryStore
 from dwcqa.summary import affected_records, findings, issues_frame
 
-DATASET_NAMES = "decision_dataset"  # permanent: {archive key: dataset name}, shared with the Report page
 REVIEWER = "reviewer"  # permanent: the name last used to sign a decision
 SAVED = "decision_saved"  # permanent: (check id, kind, message) of the last save, shown once
 
@@ -44,18 +43,13 @@ if not entries:
     st.success("No check found anything in this archive.")
     st.stop()
 
-names = st.session_state.setdefault(DATASET_NAMES, {})
-if st.session_state.get("issues_dataset_of") != source["key"]:  # another archive: its own name
-    st.session_state.pop("issues_dataset", None)
-    st.session_state["issues_dataset_of"] = source["key"]
-dataset = st.text_input(
+dataset = appstate.dataset_name(
+    "issues_dataset",
     "Dataset name for the meeting's decisions",
-    value=names.get(source["key"], dq.default_name(results.archive) or ""),
-    key="issues_dataset",
-    help="Decisions are stored with this dataset in the local history database (the name used when recording published "
+    "Decisions are stored with this dataset in the local history database (the name used when recording published "
     "versions); the QC report shows them. Default: the archive's title.",
-).strip()
-names[source["key"]] = dataset
+    results.archive,
+)
 try:
     stored = HistoryStore().decisions(dataset) if dataset else []
 except ArchiveError as error:
@@ -96,8 +90,11 @@ for row, entry in zip(shown.index, shown.to_dict("records")):
     check = results.check(entry["check"]) if entry["check"] != "CHECK_FAILED" else None
     label = f"{entry['severity'].upper()} · {entry['check']} · {entry['count']:,}"  # stable: an open one stays open after a save
     just_saved = saved is not None and saved[0] == entry["check"]
-    # Stateful, so the records table is only built while it is open.
+    # Stateful: what it holds is only built while it is open (a closed one shows nothing, and
+    # forty closed forms would cost the browser seconds to draw).
     with st.expander(label, key=f"issue_open_{entry['check']}" if check else f"issue_open_{row}", on_change="rerun") as box:
+        if not box.open:
+            continue
         st.markdown(f"**{entry['title']}**")
         if check is None:
             continue
@@ -124,14 +121,14 @@ for row, entry in zip(shown.index, shown.to_dict("records")):
         replaced = dq.earlier(stored, check.id)
         if replaced:
             st.caption("Earlier decisions: " + "; ".join(describe(d) for d in replaced))
-        if check.level == "record" and box.open:
+        if check.level == "record":
             affected = appstate.derived(affected_records, results, check.id, limit=500)
             value_columns = [c for c in affected.columns if c not in ("row", "id")]
             styled = affected.style.set_properties(subset=value_columns, **{"background-color": "#fdecea"}) if value_columns else affected
             st.dataframe(styled, hide_index=True, width="stretch")
             if entry["count"] > len(affected):
                 st.caption(f"First {len(affected):,} of {entry['count']:,} records; the download has them all.")
-        elif check.level != "record":
+        else:
             details = [f for f in results.findings_of(check.id)]
             st.dataframe(
                 pd.DataFrame([{"message": f.message, "file": f.file, "line": f.line, "count": f.count} for f in details]),

@@ -12,7 +12,6 @@ from dwcqa.archive import ArchiveError
 from dwcqa.history import HistoryStore
 from dwcqa.report import build_report
 
-DATASET_NAMES = "decision_dataset"  # permanent: {archive key: dataset name}, shared with the Issues page
 REPORTS = "report_html"  # permanent: {archive key: the last report built for it, with its settings}
 KEEP = 3  # reports kept (a report holds plotly.js: a few MB each)
 
@@ -25,17 +24,12 @@ st.write(
     "identifier stability. One HTML file that opens offline and prints one part per page."
 )
 
-names = st.session_state.setdefault(DATASET_NAMES, {})
-if st.session_state.get("report_dataset_of") != source["key"]:  # another archive: its own name
-    st.session_state.pop("report_dataset", None)
-    st.session_state["report_dataset_of"] = source["key"]
-dataset = st.text_input(
+dataset = appstate.dataset_name(
+    "report_dataset",
     "Dataset name (its decisions are shown in the report)",
-    value=names.get(source["key"], dq.default_name(results.archive) or ""),
-    key="report_dataset",
-    help="The name the decisions were stored under on the Issues page. Default: the archive's title.",
-).strip()
-names[source["key"]] = dataset
+    "The name the decisions were stored under on the Issues page. Default: the archive's title.",
+    results.archive,
+)
 store = HistoryStore()
 try:
     decisions = dq.for_report(store.current_decisions(dataset)) if dataset else {}

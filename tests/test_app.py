@@ -92,7 +92,8 @@ def test_pages_on_the_sample(page):
     assert not app.exception
     if page == "pages/overview.py":
         assert "Core records=2,000" in shown_text(app)
-        assert len(app.get("plotly_chart")) >= 3
+        assert any(m.label == "Checks run" for m in app.metric)  # filled in once the checks have run
+        assert len(app.get("plotly_chart")) == 5  # readiness, findings, completeness, years, families
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -159,6 +160,10 @@ def test_issues_page_saves_a_decision_with_its_history():
     app = run_page("pages/issues.py")
     assert not app.exception
     assert app.text_input(key="issues_dataset").value == SAMPLE_TITLE  # default: the EML title
+    assert len(app.expander) > 10 and not app.radio and len(app.dataframe) == 1  # closed: nothing built in them
+    for check_id in ("ZERO_COORDINATE", "COUNTRY_INVALID"):  # an expander builds its form once opened
+        app.session_state[f"issue_open_{check_id}"] = True
+    app.run()
     app.radio(key="decision_choice_ZERO_COORDINATE").set_value("will fix")
     app.text_input(key="decision_comment_ZERO_COORDINATE").input("re-georeference from the labels")
     app.text_input(key="decision_by_ZERO_COORDINATE").input("AM")
@@ -183,6 +188,15 @@ def test_issues_page_saves_a_decision_with_its_history():
     app.button(key="decision_save_COUNTRY_INVALID").click().run()
     assert any("who decided" in e.value for e in app.error)  # nothing stored without a name
     assert "COUNTRY_INVALID" not in HistoryStore().current_decisions(SAMPLE_TITLE)
+
+
+def test_dataset_name_is_shared_by_the_issues_and_report_pages():
+    app = run_page("pages/issues.py")
+    app.text_input(key="issues_dataset").input("herbarium 2026").run()
+    app.switch_page("pages/report.py")
+    app.run()
+    assert not app.exception
+    assert app.text_input(key="report_dataset").value == "herbarium 2026"
 
 
 def open_report_page(monkeypatch) -> AppTest:
