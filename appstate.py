@@ -12,10 +12,15 @@ entry's derived values go with it.
 
 As soon as an archive the user chose (upload or path; not the default sample, whose checks
 wait until a page needs them) has been read, its checks start in a background thread, followed
-by what the Overview draws (``PREFETCH``): they run while the Load page is shown, and a page
-that needs the results only waits for the rest, with the checks' progress bar. Leaving a page
-while the checks run neither stops nor restarts them. Spinners and the progress bar are shown
-only while something is computed for the first time.
+by what the Overview draws (``PREFETCH``, ``PREFETCH_ARCHIVE``): they run while the Load page is
+shown, and a page that needs the results only waits for the rest, with the checks' progress bar
+(the Overview draws what the archive alone shows before it waits, so the browser loads plotly.js
+and draws those charts meanwhile). Leaving a page while the checks run neither stops nor
+restarts them. Spinners and the progress bar are shown only while something is computed for the
+first time.
+
+``dataset_name()`` is the input for the name the QC decisions are stored under, shared by the
+Issues and Report pages.
 """
 
 from __future__ import annotations
@@ -33,15 +38,19 @@ import streamlit as st
 from dwcqa import charts
 from dwcqa.archive import Archive, ArchiveError, read
 from dwcqa.checks.runner import Results, run
+from dwcqa.decisions import default_name
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "sample"
 SOURCE_KEY = "source"
 MAX_ARCHIVES = 4
-# Derived from the results right after the checks, in the background: what the Overview shows.
+# Derived right after the checks, in the background: what the Overview shows, from the results
+# and from the archive alone (the Overview draws those first, while the checks may still run).
 PREFETCH: tuple[Callable[[Results], Any], ...] = (
     charts.readiness_donut,
     charts.findings_chart,
     charts.completeness_chart,
+)
+PREFETCH_ARCHIVE: tuple[Callable[[Archive], Any], ...] = (
     charts.records_per_year,
     charts.taxonomic_breakdown,
 )
@@ -182,9 +191,10 @@ def _run_checks(entry: _Entry, archive: Archive, caller: threading.Thread) -> No
             return
     entry.results = results
     entry.checked.set()
-    for function in PREFETCH:  # what the Overview shows, ready before it is asked for
+    prefetch = [(f, results) for f in PREFETCH] + [(f, archive) for f in PREFETCH_ARCHIVE]
+    for function, argument in prefetch:  # what the Overview shows, ready before it is asked for
         try:
-            _derive(entry, function, (results,), {})
+            _derive(entry, function, (argument,), {})
         except Exception:  # the page computes it again and shows the error
             traceback.print_exc()
 
@@ -311,6 +321,26 @@ def _arg_key(entry: _Entry, value: Any) -> Any:
     if value is entry.results:
         return "<results>"
     return value
+
+
+# --------------------------------------------------------------------------- dataset name
+
+DATASET_NAMES = "decision_dataset"  # permanent: {archive key: dataset name}, shared by the Issues and Report pages
+
+
+def dataset_name(key: str, label: str, help: str, archive: Archive) -> str:
+    """A text input for the dataset name the QC decisions of the archive in use are stored under.
+
+    Its value is shared by the pages that ask for it (per archive: another archive starts from
+    its own name), and defaults to the archive's title."""
+    source = current_source()
+    names = st.session_state.setdefault(DATASET_NAMES, {})
+    if st.session_state.get(f"{key}_of") != source["key"]:  # another archive: its own name
+        st.session_state.pop(key, None)
+        st.session_state[f"{key}_of"] = source["key"]
+    name = st.text_input(label, value=names.get(source["key"], default_name(archive) or ""), key=key, help=help).strip()
+    names[source["key"]] = name
+    return name
 
 
 # --------------------------------------------------------------------------- sidebar
