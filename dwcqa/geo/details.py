@@ -98,12 +98,12 @@ def geography_details(archive_or_context, options: dict | None = None, rows: np.
     fix = np.where(swapped_range & (fix == ""), "swap (out of range)", fix)
     code, _, _ = geo.country_code
     standard_code = np.where(geo.code_not_standard[rows], code[rows], "")
-    names = [";".join(cid for cid, mask in masks.items() if mask[row]) for row in rows]
+    names = _finding_names(masks, rows)
     frame = pd.DataFrame(
         {
             "latitude": lat,
             "longitude": lon,
-            "coordinate_source": [SOURCE_NAMES[int(s)] for s in coords.source[rows]],
+            "coordinate_source": _source_names(coords.source[rows]),
             "from_verbatim": coords.from_verbatim[rows],
             "stated_country": stated,
             "country_at_point": at_point,
@@ -118,3 +118,28 @@ def geography_details(archive_or_context, options: dict | None = None, rows: np.
         index=pd.Index(rows, name="row"),
     )
     return frame
+
+
+def _source_names(sources: np.ndarray) -> np.ndarray:
+    """The name of each coordinate source code (a lookup per distinct code, not per row)."""
+    codes, inverse = np.unique(np.asarray(sources, dtype=np.int64), return_inverse=True)
+    return np.array([SOURCE_NAMES[int(c)] for c in codes], dtype=object)[inverse.reshape(-1)]
+
+
+def _finding_names(masks: dict[str, np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """Per row, the ids of the checks whose mask flags it, ";"-separated in ``masks`` order.
+
+    Each row's combination of checks is packed into bits; the names are joined once per
+    distinct combination (a handful) and mapped back to the rows."""
+    ids = list(masks)
+    if not len(rows):
+        return np.array([], dtype=object)
+    if not ids:
+        return np.full(len(rows), "", dtype=object)
+    words = (len(ids) + 62) // 63  # 63 checks per int64 column
+    bits = np.zeros((len(rows), words), dtype=np.int64)
+    for k, check_id in enumerate(ids):
+        bits[:, k // 63] |= masks[check_id][rows].astype(np.int64) << (k % 63)
+    combinations, inverse = np.unique(bits, axis=0, return_inverse=True)
+    joined = [";".join(ids[k] for k in range(len(ids)) if (int(combo[k // 63]) >> (k % 63)) & 1) for combo in combinations]
+    return np.array(joined, dtype=object)[inverse.reshape(-1)]
