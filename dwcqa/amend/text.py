@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dwcqa.amend.registry import CLEAN, amendment
-from dwcqa.checks.context import VERBATIM_NULLS, Context
+from dwcqa.checks.context import Context
 from dwcqa.terms import DWC
 
 # Characters nobody can see that have no business in a value: C0/C1 control characters other
@@ -75,6 +75,13 @@ def whitespace_trimmed(context: Context):
     for term, values in _mapped_columns(context):
         if len(values) == 0:
             continue
+        if not _may_hold_non_printing(_arrow(values)):
+            # Only blanks at the edges can change, and the context's scan of the column (shared
+            # with the checks and VERBATIM_NULL_EMPTIED) knows the rows: trim those alone.
+            edges = context.cells(term, effective=False).blank_edges_rows
+            if not len(edges):
+                continue
+            values = values.iloc[edges]
         new = cleaned(values)
         # Cleaning only ever removes characters: a changed value is a shorter one.
         before = pc.utf8_length(_arrow(values))
@@ -96,17 +103,17 @@ def whitespace_trimmed(context: Context):
     stage=CLEAN,
 )
 def verbatim_null_emptied(context: Context):
-    nulls = pa.array(list(VERBATIM_NULLS), type=pa.large_string())
     changes = {}
     for term, values in _mapped_columns(context):
         if len(values) == 0:
             continue
-        stripped = pc.utf8_trim_whitespace(_arrow(values))
-        hit = np.asarray(pc.fill_null(pc.is_in(stripped, value_set=nulls.cast(stripped.type)), False).to_numpy(zero_copy_only=False), dtype=bool)
+        # The context's scan of the column (shared with the checks) marks the placeholders.
+        rows = context.cells(term, effective=False).placeholder_rows
         kept = NULLS_KEPT.get(term)
-        if kept:
-            hit &= ~np.asarray(pc.fill_null(pc.is_in(stripped, value_set=pa.array(sorted(kept), type=stripped.type)), False).to_numpy(zero_copy_only=False), dtype=bool)
-        if hit.any():
-            rows = np.flatnonzero(hit)
+        if kept and len(rows):
+            stripped = pc.utf8_trim_whitespace(_arrow(values.iloc[rows]))
+            is_kept = pc.is_in(stripped, value_set=pa.array(sorted(kept), type=stripped.type))
+            rows = rows[~np.asarray(pc.fill_null(is_kept, False).to_numpy(zero_copy_only=False), dtype=bool)]
+        if len(rows):
             changes[term] = pd.Series("", index=rows, dtype="string[pyarrow]")
     return changes
