@@ -20,11 +20,11 @@ st.write(
 )
 
 
-def preview(archive) -> list[dict]:
-    return [p.to_dict() for p in amend.propose(archive, amend.select("all"))]
+def preview(results) -> list[dict]:
+    return [p.to_dict() for p in amend.propose(results.archive, amend.select("all"), context=results.context)]
 
 
-previews = appstate.derived(preview, archive, spinner="Previewing amendments...")  # once per archive, not copied
+previews = appstate.derived(preview, results, spinner="Previewing amendments...")  # once per archive, not copied
 proposals = [p for p in previews if p["cells"] and not p["error"]]
 accepted: list[str] = []
 if not proposals:

@@ -16,9 +16,10 @@ def country_options(archive) -> list[str]:
     return ["(none)"] + [f"{code} ({count:,} records)" for code, count in stated.head(60).items()]
 
 
-def details_and_table(archive) -> tuple[pd.DataFrame, pd.DataFrame]:
+def details_and_table(results) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every flagged record's advice, and the first 2,000 of them with their ids (shown)."""
-    details = geography_details(archive)
+    archive = results.archive
+    details = geography_details(results.context or archive)  # reuses what the space checks parsed
     table = details.head(2000).copy()
     ids = archive.core.ids
     if len(details) and ids is not None:
@@ -49,7 +50,7 @@ if figure is not None:
     st.plotly_chart(figure, width="stretch")
 
 st.subheader("What to do with each flagged record")
-details, table = appstate.derived(details_and_table, archive)
+details, table = appstate.derived(details_and_table, results)
 if len(details):
     st.dataframe(table, width="stretch")
     # A callable: the CSV is written when the button is clicked, not on every run.

@@ -426,3 +426,21 @@ def test_every_amendment_runs_on_a_real_archive():
     cleaned, log = amend.apply(archive, [p.id for p in proposals if p.cells and p.amendment.stage != registry.BDQ], options={"guid_namespace": "https://mcz.harvard.edu"})
     assert len(log) == sum(p.cells for p in proposals if p.cells and p.amendment.stage != registry.BDQ)
     assert np.all(cleaned.core.column(DWC + "occurrenceID").str.len() == 36)
+
+
+def test_a_check_runs_context_gives_the_same_preview_as_a_fresh_one():
+    from pathlib import Path
+
+    from dwcqa.archive import read
+    from dwcqa.checks.runner import run
+    from dwcqa.summary import completeness
+
+    archive = read(Path(__file__).resolve().parents[1] / "data" / "sample")
+    results = run(archive)
+    fresh = [p.to_dict() for p in amend.propose(archive, amend.select("all"))]
+    reused = [p.to_dict() for p in amend.propose(archive, amend.select("all"), context=results.context)]
+    assert reused == fresh
+    assert sum(p["cells"] for p in fresh) > 0  # the sample has planted problems to amend
+    assert completeness(results) == completeness(dataclasses.replace(results, context=None))
+    with pytest.raises(ValueError, match="another archive"):
+        amend.propose(read(Path(__file__).resolve().parents[1] / "data" / "sample"), context=results.context)

@@ -167,9 +167,16 @@ def _run(item: Amendment, context: Context) -> tuple[dict[str, pd.Series], str |
         return {}, f"{item.id} could not run: {detail}"
 
 
-def propose(archive: Archive, amendment_ids=None, options: dict | None = None, examples: int = EXAMPLES) -> list[Proposal]:
-    """Preview: per amendment, the cells it would change (each on the archive as it is)."""
-    context = Context(archive, options or {})
+def propose(
+    archive: Archive, amendment_ids=None, options: dict | None = None, examples: int = EXAMPLES, context: Context | None = None
+) -> list[Proposal]:
+    """Preview: per amendment, the cells it would change (each on the archive as it is).
+
+    ``context``: the check run's (``Results.context``), to reuse what it parsed; it must be of
+    this archive, and its options are used instead of ``options``."""
+    if context is not None and context.archive is not archive:
+        raise ValueError("the context is of another archive")
+    context = context or Context(archive, options or {})
     ids = record_ids(archive.core)
     proposals = []
     for item in _resolve(amendment_ids):
