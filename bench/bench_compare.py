@@ -68,20 +68,13 @@ TERMS = (
     "taxonRank vernacularName"
 ).split()
 SHARES = {"removed": 0.02, "added": 0.03, "rekeyed": 0.60, "renumbered_kept": 0.01, "renumbered_lost": 0.005}
+from bench_read import status_mb  # noqa: E402  (bench/ is the script's folder)
 
 
 def parse_count(text: str) -> int:
     raw = text.strip().lower().replace("_", "").replace(",", "")
     factor = 1_000_000 if raw.endswith("m") else 1_000 if raw.endswith("k") else 1
     return int(float(raw.rstrip("mk")) * factor)
-
-
-def _status_mb(key: str) -> float:
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 # -- building the two versions ---------------------------------------------------------------------
@@ -279,7 +272,7 @@ def worker(kind: str, folder: Path) -> None:
     keys = ("old_records", "new_records", "kept", "added", "removed", "new_id_share", "exceeds_threshold", "proposed_pairs", "ambiguous", "reused_ids", "catalog_numbers_not_kept", "pairs_by_key")
     print(json.dumps({
         "kind": kind, "phases": phases, "cpu": cpu, "compare_phases": inside, "compare_cpu": inside_cpu,
-        "peak_mb": _status_mb("VmHWM"), "load": os.getloadavg()[0], "report": {k: report[k] for k in keys} if report else None,
+        "peak_mb": status_mb("VmHWM"), "load": os.getloadavg()[0], "report": {k: report[k] for k in keys} if report else None,
     }))
 
 

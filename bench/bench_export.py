@@ -32,23 +32,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out"
-
-
-def _status_mb(key: str) -> float:
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")  # resets VmHWM to the current RSS (Linux >= 4.0)
-        return True
-    except OSError:
-        return False
+from bench_read import reset_peak, status_mb  # noqa: E402  (bench/ is the script's folder)
 
 
 def worker(path: Path, spec: str, level: int, out: Path, verify: bool) -> None:
@@ -67,11 +51,11 @@ def worker(path: Path, spec: str, level: int, out: Path, verify: bool) -> None:
     started = time.perf_counter()
     archive = read(path)
     figures["read"] = time.perf_counter() - started
-    figures["peak_read_mb"] = _status_mb("VmHWM")
+    figures["peak_read_mb"] = status_mb("VmHWM")
     figures["records"] = archive.core.records
     figures["columns"] = archive.core.data.shape[1]
-    figures["peak_reset"] = _reset_peak()
-    rss_before = _status_mb("VmRSS")
+    figures["peak_reset"] = reset_peak()
+    rss_before = status_mb("VmRSS")
 
     started = time.perf_counter()
     cleaned, log = amend.apply(archive, selected, options={"guid_namespace": "https://example.org/bench"})
@@ -85,7 +69,7 @@ def worker(path: Path, spec: str, level: int, out: Path, verify: bool) -> None:
     started = time.perf_counter()
     report = write(cleaned, out, overwrite=True, compresslevel=level)
     figures["write"] = time.perf_counter() - started
-    figures["peak_export_mb"] = _status_mb("VmHWM")
+    figures["peak_export_mb"] = status_mb("VmHWM")
     figures["rss_before_export_mb"] = rss_before
     figures["zip_mb"] = out.stat().st_size / (1 << 20)
     import zipfile

@@ -44,50 +44,10 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out"
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
+from bench_read import reset_peak, status_mb  # noqa: E402  (bench/ is the script's folder)
 
 
 # -- worker side ------------------------------------------------------------------------------------
-
-
-def _status_mb(key: str) -> float:
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def timed_checks(archive, checks):
-    """runner.run with each check function's wall time recorded (shared parsing is counted in
-    the first check that asks for it, as the Context cache computes it there)."""
-    from dwcqa.checks.registry import Check
-    from dwcqa.checks.runner import run
-
-    times: dict[str, float] = {}
-
-    def wrap(check: Check) -> Check:
-        function = check.function
-
-        def timed(context):
-            started = time.perf_counter()
-            try:
-                return function(context)
-            finally:
-                times[check.id] = time.perf_counter() - started
-
-        return Check(**{**{f: getattr(check, f) for f in check.__dataclass_fields__}, "function": timed})
-
-    results = run(archive, [wrap(c) for c in checks])
-    return results, times
 
 
 def pipeline_worker(path: Path, issues: bool, export_to: Path | None, profile: bool) -> None:
@@ -102,22 +62,24 @@ def pipeline_worker(path: Path, issues: bool, export_to: Path | None, profile: b
     import dwcqa.geo.boundaries  # noqa: F401  (imports are not timed; the boundaries load lazily, timed)
 
     figures: dict = {"stages": {}}
-    base = _status_mb("VmRSS")
+    base = status_mb("VmRSS")
     figures["base_mb"] = base
     gc.collect()
 
     def stage(name, function):
-        _reset_peak()
+        reset_peak()
         started = time.perf_counter()
         cpu = time.process_time()
         value = function()
-        figures["stages"][name] = {"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu, "peak_mb": _status_mb("VmHWM")}
+        figures["stages"][name] = {"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu, "peak_mb": status_mb("VmHWM")}
         return value
 
     archive = stage("read", lambda: read(path))
     figures["records"] = archive.core.records
     figures["columns"] = archive.core.data.shape[1]
-    results, times = stage("checks", lambda: timed_checks(archive, checks))
+    from bench_checks import timed_run  # each check function's wall time (same code path as run)
+
+    _wall, results, times = stage("checks", lambda: timed_run(archive, checks))
     figures["check_times"] = times
     figures["counts"] = {c.id: results.count(c.id) for c in checks}
     figures["failures"] = [f.message for f in results.failures]
@@ -170,7 +132,7 @@ def pyarrow_worker(path: Path) -> None:
     started = time.perf_counter()
     cpu = time.process_time()
     rows, columns = _pyarrow_read(path, to_pandas=False)
-    print(json.dumps({"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu, "peak_mb": _status_mb("VmHWM"), "rows": rows, "columns": columns}))
+    print(json.dumps({"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu, "peak_mb": status_mb("VmHWM"), "rows": rows, "columns": columns}))
 
 
 # -- driver side -------------------------------------------------------------------------------------

@@ -44,12 +44,23 @@ CONTENDERS = ("pyarrow", "pyarrow+pandas", "dwcqa.read")
 # -- worker side (runs in a subprocess) ------------------------------------------------
 
 
-def _status_mb(key: str) -> float:
+def status_mb(key: str) -> float:
+    """A figure of /proc/self/status (VmRSS, VmHWM) in MB."""
     with open("/proc/self/status") as handle:
         for line in handle:
             if line.startswith(key + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def reset_peak() -> bool:
+    """Reset VmHWM to the current RSS (Linux >= 4.0), so that a stage's peak is its own."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
 
 
 def _core_source(path: Path):
@@ -115,7 +126,7 @@ def worker(kind: str, path: Path) -> None:
 
     import dwcqa.archive  # noqa: F401
 
-    before_mb = _status_mb("VmRSS")
+    before_mb = status_mb("VmRSS")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     gc.collect()
     started = time.perf_counter()
@@ -126,7 +137,7 @@ def worker(kind: str, path: Path) -> None:
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
-    print(json.dumps({"kind": kind, "wall": wall, "cpu": cpu, "peak_mb": _status_mb("VmHWM"), "base_mb": before_mb, "rows": rows, "columns": columns}))
+    print(json.dumps({"kind": kind, "wall": wall, "cpu": cpu, "peak_mb": status_mb("VmHWM"), "base_mb": before_mb, "rows": rows, "columns": columns}))
 
 
 def profile_worker(path: Path, prof: Path) -> None:
