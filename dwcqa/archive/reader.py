@@ -12,7 +12,7 @@ import pandas as pd
 
 from dwcqa.archive.container import Opened, open_input
 from dwcqa.archive.meta import META_XML, Descriptor, parse_meta
-from dwcqa.archive.model import STRING, Archive, Dialect, Field, Problem, Table, TableSpec
+from dwcqa.archive.model import STRING, Archive, Dialect, Field, Problem, RaggedRow, Table, TableSpec
 from dwcqa.archive.text import _decoded_sample, detect_encoding, read_text_table
 from dwcqa.errors import ArchiveError
 from dwcqa.terms import DWC, clean_header, term_uri
@@ -64,14 +64,7 @@ def _resolve(opened: Opened, base: PurePosixPath, location: str) -> str | None:
 
 
 def _read_dwca(opened: Opened, meta_rel: str, source: str) -> Archive:
-    meta_bytes = (opened.root / meta_rel).read_bytes()
-    descriptor: Descriptor = parse_meta(meta_bytes, meta_rel)
-    problems = list(descriptor.problems)
-    base = PurePosixPath(meta_rel).parent
-    if str(base) != ".":
-        problems.append(Problem("ARCHIVE_WRAPPED", f"archive content sits in the sub-folder {base}/", str(base)))
-    if descriptor.core is None:
-        raise ArchiveError("meta.xml declares no <core> table", meta_rel)
+    meta_bytes, descriptor, base, problems = open_descriptor(opened, meta_rel)
     core = _read_table(opened, base, descriptor.core, problems)
     extensions = [_read_table(opened, base, spec, problems) for spec in descriptor.extensions]
     metadata_file, eml = _find_eml(opened, base, descriptor.metadata, problems)
@@ -87,6 +80,42 @@ def _read_dwca(opened: Opened, meta_rel: str, source: str) -> Archive:
         problems=problems,
         meta_file=meta_rel,
     )
+
+
+def open_descriptor(opened: Opened, meta_rel: str) -> tuple[bytes, Descriptor, PurePosixPath, list[Problem]]:
+    """meta.xml parsed: its bytes, the descriptor, the folder it sits in, the problems so far."""
+    meta_bytes = (opened.root / meta_rel).read_bytes()
+    descriptor: Descriptor = parse_meta(meta_bytes, meta_rel)
+    problems = list(descriptor.problems)
+    base = PurePosixPath(meta_rel).parent
+    if str(base) != ".":
+        problems.append(Problem("ARCHIVE_WRAPPED", f"archive content sits in the sub-folder {base}/", str(base)))
+    if descriptor.core is None:
+        raise ArchiveError("meta.xml declares no <core> table", meta_rel)
+    return meta_bytes, descriptor, base, problems
+
+
+def table_kind(spec: TableSpec) -> str:
+    return "core" if spec.is_core else "extension"
+
+
+def file_missing(spec: TableSpec, location: str) -> Problem:
+    return Problem("DATA_FILE_MISSING", f"{table_kind(spec)} file {location} named in meta.xml is not in the archive", location)
+
+
+def ragged_problem(count: int, first: RaggedRow, kind: str | None) -> Problem:
+    """RAGGED_ROWS for a table (``kind`` "core"/"extension"; None for a plain table)."""
+    rows = f"rows of the {kind}" if kind else "rows"
+    return Problem("RAGGED_ROWS", f"{count} {rows} have another number of fields than the rest", first.file, first.line, count=count)
+
+
+def beyond_columns(spec: TableSpec, width: int, first_file: str) -> list[Problem]:
+    """FIELD_INDEX_BEYOND_COLUMNS for every field mapped past the table's last column."""
+    return [
+        Problem("FIELD_INDEX_BEYOND_COLUMNS", f"{f.term} is mapped to column {f.index}, but the file has {width} columns", first_file, term=f.term)
+        for f in spec.fields
+        if f.index is not None and f.index >= width
+    ]
 
 
 def _find_eml(opened: Opened, base: PurePosixPath, declared: str | None, problems: list[Problem]):
@@ -112,11 +141,10 @@ def _read_table(opened: Opened, base: PurePosixPath, spec: TableSpec, problems: 
     ragged = []
     row_files: list[tuple[str, int]] = []
     line_parts: list = []
-    kind = "core" if spec.is_core else "extension"
     for location in spec.files:
         found = _resolve(opened, base, location)
         if found is None:
-            problems.append(Problem("DATA_FILE_MISSING", f"{kind} file {location} named in meta.xml is not in the archive", location))
+            problems.append(file_missing(spec, location))
             continue
         text = read_text_table(opened.root / found, found, spec.dialect)
         problems.extend(text.problems)
@@ -129,13 +157,9 @@ def _read_table(opened: Opened, base: PurePosixPath, spec: TableSpec, problems: 
         encoding = text.encoding
     data = _concat(frames)
     if ragged:
-        problems.append(
-            Problem("RAGGED_ROWS", f"{len(ragged)} rows of the {kind} have another number of fields than the rest", ragged[0].file, ragged[0].line, count=len(ragged))
-        )
-    width = data.shape[1]
-    for f in spec.fields:
-        if f.index is not None and f.index >= width and row_files:
-            problems.append(Problem("FIELD_INDEX_BEYOND_COLUMNS", f"{f.term} is mapped to column {f.index}, but the file has {width} columns", row_files[0][0], term=f.term))
+        problems.append(ragged_problem(len(ragged), ragged[0], table_kind(spec)))
+    if row_files:
+        problems.extend(beyond_columns(spec, data.shape[1], row_files[0][0]))
     # Line numbers are kept only when every file's reader counted them (the Python path);
     # otherwise Table.lines() derives them from the data when asked.
     row_lines = np.concatenate(line_parts) if line_parts and all(p is not None for p in line_parts) else None
@@ -160,6 +184,19 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _read_plain(opened: Opened, source: str) -> Archive:
+    core_file, dialect, problems = plain_table_file(opened, source)
+    text = read_text_table(opened.root / core_file, core_file, dialect)
+    problems.extend(text.problems)
+    spec = plain_spec(core_file, dialect, text.header)
+    if text.ragged:
+        problems.append(ragged_problem(len(text.ragged), text.ragged[0], None))
+    core = Table(spec=spec, data=text.data, header=text.header, encoding=text.encoding, ragged=text.ragged, row_files=[(core_file, 0)], row_lines=text.row_lines)
+    eml_file, eml = plain_eml(opened)
+    return Archive(source=source, kind="table", core=core, metadata_file=eml_file, eml_xml=eml, members=opened.files, problems=problems)
+
+
+def plain_table_file(opened: Opened, source: str) -> tuple[str, Dialect, list[Problem]]:
+    """The data table of an input without meta.xml, its sniffed dialect, the problems so far."""
     candidates = [f for f in opened.files if PurePosixPath(f).suffix.lower() in DATA_SUFFIXES or opened.kind in ("file", "gzip", "bzip2", "xz")]
     label = Path(source).name
     if not candidates:
@@ -176,12 +213,14 @@ def _read_plain(opened: Opened, source: str) -> Archive:
     encoding = detect_encoding(path)
     if path.stat().st_size and _looks_binary(path):
         raise ArchiveError("this is a binary file, not a text table", label if opened.kind == "file" else core_file)
-    dialect = sniff_dialect(_decoded_sample(path, encoding), encoding)
-    text = read_text_table(path, core_file, dialect)
-    problems.extend(text.problems)
-    header = [clean_header(h) for h in (text.header or [])]
+    return core_file, sniff_dialect(_decoded_sample(path, encoding), encoding), problems
+
+
+def plain_spec(core_file: str, dialect: Dialect, header: list[str] | None) -> TableSpec:
+    """The mapping of a plain table: its header names as terms, the row type and id guessed."""
+    names = [clean_header(h) for h in (header or [])]
     fields = []
-    for index, name in enumerate(header):
+    for index, name in enumerate(names):
         uri = term_uri(name)
         if name:
             fields.append(Field(term=uri or name, index=index, written=name))
@@ -190,14 +229,13 @@ def _read_plain(opened: Opened, source: str) -> Archive:
     id_index = next((f.index for t in ID_TERMS.get(row_type, ()) for f in fields if f.term == t), None)
     if id_index is None:
         id_index = next((f.index for f in fields if f.term.lower() == "id"), None)
-    spec = TableSpec(row_type=row_type, files=(core_file,), dialect=dialect, fields=tuple(fields), id_index=id_index, is_core=True)
-    if text.ragged:
-        first = text.ragged[0]
-        problems.append(Problem("RAGGED_ROWS", f"{len(text.ragged)} rows have another number of fields than the rest", first.file, first.line, count=len(text.ragged)))
-    core = Table(spec=spec, data=text.data, header=text.header, encoding=text.encoding, ragged=text.ragged, row_files=[(core_file, 0)], row_lines=text.row_lines)
+    return TableSpec(row_type=row_type, files=(core_file,), dialect=dialect, fields=tuple(fields), id_index=id_index, is_core=True)
+
+
+def plain_eml(opened: Opened) -> tuple[str | None, bytes | None]:
+    """An eml.xml (or metadata.xml) lying beside a plain table."""
     eml_file = next((f for f in opened.files if PurePosixPath(f).name.lower() in EML_NAMES), None)
-    eml = (opened.root / eml_file).read_bytes() if eml_file else None
-    return Archive(source=source, kind="table", core=core, metadata_file=eml_file, eml_xml=eml, members=opened.files, problems=problems)
+    return eml_file, ((opened.root / eml_file).read_bytes() if eml_file else None)
 
 
 def _pick_core_file(candidates: list[str]) -> str:
