@@ -1,7 +1,7 @@
 """The ``dwcqa`` command line: builds objects, calls the library, renders.
 
 Exit codes: 0 success; 2 the input cannot be read (one line on stderr naming file, line
-and problem).
+and problem), or the chosen engine cannot run.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 import sys
 
 from dwcqa.archive import ArchiveError, read
+from dwcqa.engines_cli import EngineError, add_engine_arguments, check_with_dask
 from dwcqa.info import describe
 
 EXIT_OK = 0
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     try:
         return args.run(args)
-    except ArchiveError as exc:
+    except (ArchiveError, EngineError) as exc:
         print(f"dwcqa: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     except BrokenPipeError:
@@ -60,14 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
             "examples:\n"
             "  dwcqa check dwca.zip\n"
             "  dwcqa check dwca.zip --json report.json --issues issues.csv\n"
-            "  dwcqa check dwca.zip --json - --fail-on warning\n\n"
-            "exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, 2 unreadable input"
+            "  dwcqa check dwca.zip --json - --fail-on warning\n"
+            "  dwcqa check dwca-10M/ --engine dask --issues issues.csv\n\n"
+            "exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, 2 unreadable input (or --engine dask cannot run)"
         ),
     )
     check.add_argument("path", help="a Darwin Core Archive (zip, tar.gz, folder) or a CSV/TSV file")
     check.add_argument("--json", metavar="FILE", help="write the results as JSON to FILE (- for stdout)")
     check.add_argument("--issues", metavar="FILE.csv", help="write one CSV row per (record, check)")
     check.add_argument("--fail-on", choices=list(FAIL_ON), default="error", help="exit 1 when a finding of this severity or worse exists (default: error)")
+    add_engine_arguments(check)
     check.set_defaults(run=run_check)
 
     catalogue = commands.add_parser("checks", help="list the check catalogue (id, severity, terms, BDQ test)")
@@ -97,16 +100,28 @@ def run_info(args) -> int:
 
 
 def run_check(args) -> int:
+    if args.engine == "dask":
+        summary = check_with_dask(args, issues=args.issues or None).report()
+    else:
+        summary = _check_in_memory(args)
+    return emit_check(args, summary)
+
+
+def _check_in_memory(args) -> dict:
     from dwcqa.checks.runner import run
     from dwcqa.summary import report, write_issues
 
     archive = read(args.path)
     progress = _progress_printer() if sys.stderr.isatty() else None
     results = run(archive, progress=progress)
-    summary = report(results)
     if args.issues:
         with open(args.issues, "w", encoding="utf-8", newline="") as handle:
             write_issues(results, handle)
+    return report(results)
+
+
+def emit_check(args, summary: dict) -> int:
+    """Print or write the report of ``dwcqa check`` as ``args`` ask; the exit code."""
     if args.json == "-":
         json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

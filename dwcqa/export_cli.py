@@ -12,6 +12,8 @@ import json
 import re
 import sys
 
+from dwcqa.engines_cli import EngineError, add_engine_arguments, check_with_dask
+
 EXIT_OK = 0
 EXIT_FAILED = 2
 
@@ -35,7 +37,13 @@ examples:
   dwcqa clean backup.zip -o gbif.zip --amend all,-OCCURRENCE_ID_GENERATED --ready-only --csv core.csv
   dwcqa clean dwca.zip -o clean.zip --licence CC-BY-4.0 --contact "Ada Lovelace <ada@example.org>"
 
-exit codes: 0 written (or previewed), 2 the input cannot be read or the output cannot be written"""
+--engine dask:
+  The checks run partition by partition on the input (as dwcqa check --engine dask) and
+  their summary is printed first. Amending, withholding and writing the archive (and the
+  readiness of --ready-only, decided after the amendments) still read it into memory.
+
+exit codes: 0 written (or previewed), 2 the input cannot be read, the output cannot be written
+or --engine dask cannot run"""
 
 
 def add_commands(commands) -> None:
@@ -63,6 +71,7 @@ def add_commands(commands) -> None:
     clean.add_argument("--title", help="dataset title, when eml.xml has none")
     clean.add_argument("--force", action="store_true", help="overwrite OUT.zip (and the follow-up files) when they exist")
     clean.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_engine_arguments(clean)
     clean.set_defaults(run=run_clean)
 
 
@@ -98,14 +107,23 @@ def run_clean(args) -> int:
     from dwcqa.archive.writer import WriteError, complete_eml
     from dwcqa.export import export
 
+    checked = None
     try:
         selected = amend.select(args.amend)
         if args.preview:
+            if args.engine != "memory":
+                print(f"dwcqa: --engine {args.engine} has no effect with --preview (it runs no check)", file=sys.stderr)
             archive = read(args.path)
             return _preview(archive, selected or amend.all_amendments(), _options(args), args.json)
         if not args.output:
             print("dwcqa: clean needs -o OUT.zip (or --preview)", file=sys.stderr)
             return EXIT_FAILED
+        if args.engine == "dask":
+            from dwcqa.cli import render_check
+
+            checked = check_with_dask(args).report()
+            if not args.json:
+                sys.stdout.write(render_check(checked) + "\n")
         archive = read(args.path)
         eml = None
         if args.licence or args.contact or args.title:
@@ -125,15 +143,32 @@ def run_clean(args) -> int:
             overwrite=args.force,
             progress=_progress() if args.ready_only and sys.stderr.isatty() else None,
         )
-    except (WriteError, amend.RegistryError, amend.AmendmentError, ValueError, OSError) as error:
+    except (WriteError, amend.RegistryError, amend.AmendmentError, EngineError, ValueError, OSError) as error:
         print(f"dwcqa: {error}", file=sys.stderr)
         return EXIT_FAILED
+    if checked is not None:
+        report.notes.append(engine_note(checked, args.ready_only))
     if args.json:
-        json.dump(report.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        result = report.to_dict()
+        if checked is not None:
+            result["checks"] = checked  # the report of dwcqa check --engine dask on the input
+        json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_report(report, archive))
     return EXIT_OK
+
+
+def engine_note(checked: dict, ready_only: bool) -> str:
+    """What ``--engine dask`` did in ``dwcqa clean``, and what it did not."""
+    records = checked["records"]
+    note = (
+        f"--engine dask: the checks ran partition by partition on the input ({checked['ready']:,} of {records:,} records without an error); "
+        "amending and writing read the archive into memory"
+    )
+    if ready_only:
+        note += ", and the records held back by --ready-only were decided there, after the amendments"
+    return note
 
 
 def _options(args) -> dict:
