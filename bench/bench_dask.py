@@ -40,7 +40,7 @@ OUT = REPO / "bench" / "out"
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_pipeline import _status_mb  # noqa: E402
+from bench_read import status_mb  # noqa: E402
 
 
 def dask_worker(path: Path, blocksize: str, cluster: str, workers: int, issues: bool) -> None:
@@ -52,6 +52,7 @@ def dask_worker(path: Path, blocksize: str, cluster: str, workers: int, issues: 
 
     import dwcqa.checks.registry as registry
     from dwcqa.engines.dask import check
+    from dwcqa.summary import report as summary_report
 
     registry.all_checks()
     scheduler = None
@@ -69,13 +70,13 @@ def dask_worker(path: Path, blocksize: str, cluster: str, workers: int, issues: 
     cpu = time.process_time()
     results = check(path, scheduler=scheduler, blocksize=blocksize, issues=target, progress=progress)
     checked = time.perf_counter() - started
-    report = results.report()
+    report = summary_report(results)
     wall = time.perf_counter() - started
     figures = {
         "wall": wall,
         "check_wall": checked,
         "cpu": time.process_time() - cpu,
-        "peak_mb": _status_mb("VmHWM"),
+        "peak_mb": status_mb("VmHWM"),
         "records": report["records"],
         "partitions": {str(k): v for k, v in results.partitions.items()},
         "counts": {c.id: results.count(c.id) for c in results.checks},
@@ -102,7 +103,7 @@ def memory_worker(path: Path) -> None:
     checks = registry.all_checks()
     started = time.perf_counter()
     results = run(read(path), checks)
-    print(json.dumps({"wall": time.perf_counter() - started, "peak_mb": _status_mb("VmHWM"), "counts": {c.id: results.count(c.id) for c in checks}}))
+    print(json.dumps({"wall": time.perf_counter() - started, "peak_mb": status_mb("VmHWM"), "counts": {c.id: results.count(c.id) for c in checks}}))
 
 
 class TreeWatch:

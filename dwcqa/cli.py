@@ -101,7 +101,9 @@ def run_info(args) -> int:
 
 def run_check(args) -> int:
     if args.engine == "dask":
-        summary = check_with_dask(args, issues=args.issues or None).report()
+        from dwcqa.summary import report
+
+        summary = report(check_with_dask(args, issues=args.issues or None))
     else:
         summary = _check_in_memory(args)
     return emit_check(args, summary)

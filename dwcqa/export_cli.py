@@ -120,8 +120,9 @@ def run_clean(args) -> int:
             return EXIT_FAILED
         if args.engine == "dask":
             from dwcqa.cli import render_check
+            from dwcqa.summary import report as check_report
 
-            checked = check_with_dask(args).report()
+            checked = check_report(check_with_dask(args))
             if not args.json:
                 sys.stdout.write(render_check(checked) + "\n")
         archive = read(args.path)

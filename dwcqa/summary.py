@@ -87,10 +87,10 @@ def report(results: Results) -> dict:
         "core": {"rowType": archive.core.row_type, "files": list(archive.core.files)},
         "extensions": [{"rowType": t.row_type, "records": t.records, "files": list(t.files)} for t in archive.extensions],
         "findings": findings(results),
-        "completeness": {short_name(term): share for term, share in completeness(results).items()},
+        "completeness": {short_name(term): share for term, share in results.completeness_shares().items()},
         "indexable": verdict,
         "blocking": blocking,
-        "ready": int(ready_mask(results).sum()),
+        "ready": results.ready_count(),
         "tables": [describe_table(t) for t in archive.tables],
         "details": [
             {"check": f.check, "message": f.message, "file": f.file, "line": f.line, "term": short_name(f.term) if f.term else None, "count": f.count}

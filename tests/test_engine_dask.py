@@ -72,7 +72,7 @@ def assert_same(path, client, blocksize):
     issues = io.StringIO()
     results = check(path, scheduler=client, blocksize=blocksize, issues=issues)
     assert {c.id: results.count(c.id) for c in results.checks} == {c.id: expected.count(c.id) for c in expected.checks}
-    got_report = results.report()
+    got_report = report(results)
     for key in expected_report:
         assert got_report[key] == expected_report[key], key
     assert got_report == expected_report
@@ -251,7 +251,7 @@ def test_default_scheduler_is_an_in_process_cluster():
     issues = io.StringIO()
     results = check(SAMPLE, blocksize="300kB", issues=issues)
     expected, expected_report, expected_issues = in_memory(SAMPLE)
-    assert results.report() == expected_report and issues.getvalue() == expected_issues
+    assert report(results) == expected_report and issues.getvalue() == expected_issues
 
 
 # -- the pieces -------------------------------------------------------------------------------------

@@ -41,6 +41,18 @@ class Results:
             return int(self.masks[check_id].sum())
         return sum(f.count for f in self.archive_findings if f.check == check_id)
 
+    def completeness_shares(self) -> dict[str, float]:
+        """Fraction of core records with a value per mapped term (:func:`dwcqa.summary.completeness`)."""
+        from dwcqa.summary import completeness
+
+        return completeness(self)
+
+    def ready_count(self) -> int:
+        """Core records ready for dissemination (:func:`dwcqa.summary.ready_mask`)."""
+        from dwcqa.summary import ready_mask
+
+        return int(ready_mask(self).sum())
+
     def failing(self) -> list[Check]:
         return [c for c in self.checks if self.count(c.id) > 0]
 

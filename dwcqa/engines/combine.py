@@ -119,7 +119,7 @@ class EngineResults(Results):
     counts: dict[str, int] = field(default_factory=dict)  # record checks that applied
     total: int = 0
     present: dict[str, int] = field(default_factory=dict)  # core records with a value, per term
-    ready_count: int = 0
+    ready_total: int = 0  # core records ready for dissemination
     issues_written: int | None = None
     partitions: dict[int, int] = field(default_factory=dict)  # pieces per table position
 
@@ -135,33 +135,12 @@ class EngineResults(Results):
     def blocking_mask(self, severity: str = "error"):
         raise Unsupported("a partitioned run keeps no per-record masks; see counts and the issue list")
 
-    def completeness(self) -> dict[str, float]:
+    def completeness_shares(self) -> dict[str, float]:
         records = self.total
         return {term: (float(self.present.get(term, 0)) / records if records else 0.0) for term in self.archive.core.terms}
 
-    def report(self) -> dict:
-        """The same dictionary as ``dwcqa.summary.report`` (``dwcqa check --json``)."""
-        from dwcqa.info import describe_table
-        from dwcqa.summary import findings, indexable
-
-        archive = self.archive
-        verdict, blocking = indexable(self)
-        return {
-            "source": archive.source,
-            "records": archive.core.records,
-            "core": {"rowType": archive.core.row_type, "files": list(archive.core.files)},
-            "extensions": [{"rowType": t.row_type, "records": t.records, "files": list(t.files)} for t in archive.extensions],
-            "findings": findings(self),
-            "completeness": {short_name(term): share for term, share in self.completeness().items()},
-            "indexable": verdict,
-            "blocking": blocking,
-            "ready": self.ready_count,
-            "tables": [describe_table(t) for t in archive.tables],
-            "details": [
-                {"check": f.check, "message": f.message, "file": f.file, "line": f.line, "term": short_name(f.term) if f.term else None, "count": f.count}
-                for f in self.archive_findings
-            ],
-        }
+    def ready_count(self) -> int:
+        return self.ready_total
 
 
 # -- the issue spool -------------------------------------------------------------------------------
@@ -651,6 +630,6 @@ def assemble(plan: ArchivePlan, acc: Accumulator, checks: list[Check], options: 
         if check.id in failures:
             results.failures.append(ArchiveFinding(CHECK_FAILED, f"{check.id} could not run: {failures[check.id]}"))
     results.present = dict(acc.present)
-    results.ready_count = acc.ready()
+    results.ready_total = acc.ready()
     results.partitions = dict(Counter(t for (t, _) in acc.pieces))
     return results

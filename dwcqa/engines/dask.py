@@ -3,7 +3,7 @@
     from dwcqa.engines.dask import check
     results = check("dwca-10M.zip", issues="issues.csv")        # in-process cluster
     results = check("/shared/dwca/", scheduler="tcp://host:8786")  # a distributed cluster
-    results.report()                                            # == dwcqa.summary.report(...)
+    dwcqa.summary.report(results)                              # as for an in-memory run
 
 How it runs:
 
@@ -80,7 +80,8 @@ def check(
     ``progress(done, total)`` is called as pieces finish.
 
     Returns :class:`~dwcqa.engines.combine.EngineResults`: ``count(check_id)``,
-    ``archive_findings``, ``failures``, ``report()`` (the dictionary of ``dwcqa check --json``).
+    ``archive_findings``, ``failures``, ``completeness_shares()``, ``ready_count()``, as
+    :func:`dwcqa.summary.report` (``dwcqa check --json``) reads them.
     Raises ArchiveError when the input cannot be read at all, as ``dwcqa.archive.read`` does.
     """
     from dask.utils import parse_bytes
