@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from dwcqa.checks.registry import record_check
-from dwcqa.parse import _arrow, cached_keys, combine_keys, duplicated
+from dwcqa.parse import _arrow, cached_keys, combine_keys, duplicated, has_capitals
 from dwcqa.parse.uris import WEB
 from dwcqa.terms import DWC
 
@@ -74,8 +74,12 @@ def occurrence_id_missing(context):
     terms=(OCCURRENCE_ID,),
 )
 def occurrence_id_differs_only_in_case(context):
-    if context.column(OCCURRENCE_ID) is None:
+    values = context.column(OCCURRENCE_ID)
+    if values is None:
         return None
+    if not has_capitals(values) and not len(context.cells(OCCURRENCE_ID).blank_edges_rows):
+        # Folding case and trimming change no value: equal ones are exact duplicates.
+        return np.zeros(context.records, dtype=bool)
     loose = duplicated(cached_keys(context, OCCURRENCE_ID, fold_case=True))
     if not loose.any():
         return loose

@@ -148,14 +148,15 @@ def cached_keys(context, term: str, fold_case: bool = False) -> np.ndarray:
         if values is None:
             return np.full(context.records, -1, dtype=np.int64)
         # Without capitals, folding changes nothing: share the hashing with the exact keys.
-        fold_first = fold_case and _has_capitals(values)
+        fold_first = fold_case and has_capitals(values)
         encoded = context.cached(("parse.encoded", term, fold_first), lambda: _encode(values, fold_first))
         return _keys(*encoded, fold_case)
 
     return context.cached(("parse.keys", term, fold_case), compute)
 
 
-def _has_capitals(values: pd.Series) -> bool:
+def has_capitals(values: pd.Series) -> bool:
+    """Some value changes when lower-cased."""
     text = _arrow(values)
     return bool(len(text)) and not pc.all(pc.equal(pc.utf8_lower(text), text)).as_py()
 

@@ -103,6 +103,19 @@ def test_occurrence_id_in_its_own_column(tmp_path):
     assert results.masks["OCCURRENCE_ID_DIFFERS_ONLY_IN_CASE"].tolist() == [False, False, False, True, True, False]
 
 
+@pytest.mark.parametrize(
+    "ids, expected",
+    [
+        (["abc-1", " abc-1", "abc-2"], [True, True, False]),  # lower case only, differing in blanks
+        (["abc-1", "abc-2", "abc-1"], [False, False, False]),  # exact duplicates are not this check's
+        (["ABC-1", "abc-1", "abc-2"], [True, True, False]),
+    ],
+)
+def test_occurrence_ids_differing_only_in_case_or_blanks(tmp_path, ids, expected):
+    archive = dwca(tmp_path, [str(i) for i in range(len(ids))], {"occurrenceID": ids})
+    assert run(archive, mine()).masks["OCCURRENCE_ID_DIFFERS_ONLY_IN_CASE"].tolist() == expected
+
+
 def test_guid_like_forms(tmp_path):
     ids = ["480c3af9-e73c-4b50-afe8-44f648d59183", "urn:uuid:480c3af9-e73c-4b50-afe8-44f648d59184", "urn:catalog:MCZ:Mamm:1",
            "https://example.org/occ/1", "doi:10.1234/abc", "12345", "MCZ:Mamm:1", "www.example.org/1", ""]
