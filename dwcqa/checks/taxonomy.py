@@ -97,12 +97,18 @@ def polynomial_inconsistent(context):
     inverse, distinct_keys = pd.factorize(keys)
     first = np.empty(len(distinct_keys), dtype=np.int64)
     first[inverse[::-1]] = np.arange(len(keys) - 1, -1, -1)  # first record of each combination
-    columns = [context.column(t) for t in terms]
-    present = [context.present(t) for t in terms]
-    ok = np.empty(len(first), dtype=bool)
-    for i, row in enumerate(first):
-        values = [col.iloc[row] if col is not None and pres[row] else None for col, pres in zip(columns, present)]
-        ok[i] = values[0] is None or polynomial_consistent(*values)
+    # The values of each combination's first record, gathered per column in one take.
+    gathered = []
+    for term in terms:
+        column = context.column(term)
+        if column is None:
+            gathered.append([None] * len(first))
+            continue
+        values = column.iloc[first].to_numpy(dtype=object, na_value=None)
+        gathered.append(np.where(context.present(term)[first], values, None).tolist())
+    ok = np.fromiter(
+        (name is None or polynomial_consistent(name, *rest) for name, *rest in zip(*gathered)), dtype=bool, count=len(first)
+    )
     return ~ok[inverse]
 
 
