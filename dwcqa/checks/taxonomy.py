@@ -8,11 +8,12 @@ checklist and is not done here.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dwcqa.checks.registry import record_check
 from dwcqa.checks.vocabulary import register_pair
-from dwcqa.parse import cached_keys, combine_keys
+from dwcqa.parse import _arrow
 from dwcqa.terms import DWC
 
 SCIENTIFIC_NAME = DWC + "scientificName"
@@ -92,11 +93,14 @@ def polynomial_inconsistent(context):
     if context.column(SCIENTIFIC_NAME) is None or all(context.column(t) is None for t in parts):
         return None
     terms = (SCIENTIFIC_NAME, *parts)
-    keys = combine_keys(*(np.where(cached_keys(context, t) < 0, -1, cached_keys(context, t)) + 1 for t in terms))
-    # one evaluation per distinct combination of the four values
-    inverse, distinct_keys = pd.factorize(keys)
-    first = np.empty(len(distinct_keys), dtype=np.int64)
-    first[inverse[::-1]] = np.arange(len(keys) - 1, -1, -1)  # first record of each combination
+    # One evaluation per distinct combination of the four values as written: they are joined
+    # with a separator that cannot occur in a value and hashed once.
+    arrays = [pc.fill_null(_arrow(context.column(t)).cast(pa.large_string()), "") for t in terms if context.column(t) is not None]
+    separator = pa.scalar("\x1f", type=pa.large_string())
+    joined = pc.binary_join_element_wise(*arrays, separator).combine_chunks() if len(arrays) > 1 else arrays[0].combine_chunks()
+    inverse = np.asarray(pc.dictionary_encode(joined).indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    first = np.empty(int(inverse.max()) + 1 if len(inverse) else 0, dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1)  # first record of each combination
     # The values of each combination's first record, gathered per column in one take.
     gathered = []
     for term in terms:

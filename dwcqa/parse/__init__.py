@@ -128,16 +128,19 @@ def _encode(values: pd.Series, fold_case: bool) -> tuple[np.ndarray, pa.Array]:
 
 
 def _keys(indices: np.ndarray, dictionary: pa.Array, fold_case: bool) -> np.ndarray:
-    indices = indices.copy()
-    if len(dictionary):
-        absent = empty_or_null(dictionary)
-        if fold_case:  # the verbatim nulls are listed with their usual capitals; compare folded
-            from dwcqa.checks.context import VERBATIM_NULLS
+    """Codes with -1 where the (trimmed) value is empty or a verbatim null."""
+    if not len(dictionary):
+        return indices.copy()
+    from dwcqa.checks.context import VERBATIM_NULLS
 
-            folded = pa.array(sorted({v.lower() for v in VERBATIM_NULLS}), type=pa.string())
-            absent |= np.asarray(pc.fill_null(pc.is_in(dictionary, value_set=folded), False).to_numpy(zero_copy_only=False), dtype=bool)
-        indices[(indices >= 0) & absent[np.maximum(indices, 0)]] = -1
-    return indices
+    nulls = sorted({v.lower() for v in VERBATIM_NULLS} | set(VERBATIM_NULLS)) if fold_case else list(VERBATIM_NULLS)
+    # The dictionary holds trimmed values already: no second trim.
+    absent = pc.or_kleene(pc.equal(dictionary, ""), pc.is_in(dictionary, value_set=pa.array(nulls, type=dictionary.type)))
+    absent = np.asarray(pc.fill_null(absent, True).to_numpy(zero_copy_only=False), dtype=bool)
+    if not absent.any():
+        return indices.copy()
+    lookup = np.append(absent, True)  # the code -1 (missing) looks up the last slot
+    return np.where(lookup[indices], -1, indices)
 
 
 def cached_keys(context, term: str, fold_case: bool = False) -> np.ndarray:
