@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from typing import IO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dwcqa.checks.context import Context
 from dwcqa.checks.runner import CHECK_FAILED, Results
@@ -126,14 +127,61 @@ def issue_chunks(results: Results, check_ids: list[str] | None = None):
 
 
 def write_issues(results: Results, handle: IO[str]) -> int:
-    """One CSV row per (record, check), streamed in chunks; returns the rows written."""
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(ISSUE_COLUMNS)
+    """One CSV row per (record, check), streamed check by check; returns the rows written."""
+    handle.write(",".join(ISSUE_COLUMNS) + "\n")
+    core = results.archive.core
+    ids = core.ids
     written = 0
-    for chunk in issue_chunks(results):
-        writer.writerows(chunk.itertuples(index=False, name=None))
-        written += len(chunk)
+    for check in sorted(results.checks, key=lambda c: (SEVERITY_ORDER[c.severity], c.id)):
+        mask = results.masks.get(check.id)
+        if mask is None or not mask.any():
+            continue
+        rows = np.flatnonzero(mask)
+        term = check.terms[0] if len(check.terms) == 1 else None
+        values = core.column(term) if term else None
+        for start in range(0, len(rows), ISSUE_CHUNK):
+            chunk = rows[start : start + ISSUE_CHUNK]
+            write_issue_rows(handle, chunk, _arrow_take(ids, chunk), check.id, check.severity, short_name(term) if term else "", _arrow_take(values, chunk))
+        written += len(rows)
     return written
+
+
+def write_issue_rows(handle: IO[str], rows: np.ndarray, ids, check_id: str, severity: str, term: str, values) -> None:
+    """Lines of the issue list for one check, as Python's csv module writes them (fields quoted
+    only when they hold a comma, a quote or a line break), built with Arrow kernels.
+
+    ``ids`` and ``values``: Arrow string arrays aligned with ``rows`` (nulls written empty), or None."""
+    kind = pa.large_string()
+
+    def field(array) -> pa.Array:
+        if array is None:
+            return pa.scalar("", kind)
+        array = pc.fill_null(array.cast(kind), "")
+        quoted = pc.binary_join_element_wise(_QUOTE, pc.replace_substring(array, '"', '""'), _QUOTE, pa.scalar("", kind))
+        return pc.if_else(pc.match_substring_regex(array, r'[,"\r\n]'), quoted, array)
+
+    def constant(text: str) -> pa.Scalar:
+        return pa.scalar('"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text, kind)
+
+    numbers = pa.array(rows, pa.int64()).cast(kind)
+    lines = pc.binary_join_element_wise(numbers, field(ids), constant(check_id), constant(severity), constant(term), field(values), pa.scalar(",", kind))
+    lines = pc.binary_join_element_wise(lines, pa.scalar("\n", kind), pa.scalar("", kind))
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()
+    # The lines lie one after the other in the array's data buffer: write that text at once.
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset : lines.offset + len(lines) + 1]
+    handle.write(memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]].tobytes().decode("utf-8"))
+
+
+_QUOTE = pa.scalar('"', pa.large_string())
+
+
+def _arrow_take(series, rows: np.ndarray):
+    if series is None:
+        return None
+    array = series.array
+    arrow = array.__arrow_array__() if hasattr(array, "__arrow_array__") else pa.array(series.astype(object), from_pandas=True)
+    return arrow.take(pa.array(rows))
 
 
 def _take(series, rows: np.ndarray) -> list[str]:

@@ -110,3 +110,20 @@ def test_fail_on_sets_the_exit_code(tmp_path, capsys):
     header, *rows = issues.read_text(encoding="utf-8").splitlines()
     assert header == "row,id,check,severity,term,value"
     assert any(",ZERO_COORDINATE,error," in row for row in rows)
+
+
+def test_issue_list_quotes_awkward_values_as_the_csv_module_reads_them(tmp_path):
+    import csv
+
+    codes = ['X,Y', 'say "hi"', "two\nlines", "Zü", "QQ"]  # none is a basis of record
+    with open(tmp_path / "occurrences.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["occurrenceID", "scientificName", "basisOfRecord"])
+        writer.writerows([f"o,{i}", "Puma concolor", code] for i, code in enumerate(codes))
+    issues = tmp_path / "issues.csv"
+    assert main(["check", str(tmp_path / "occurrences.csv"), "--issues", str(issues), "--fail-on", "never"]) == 0
+    with open(issues, encoding="utf-8", newline="") as handle:
+        header, *parsed = list(csv.reader(handle))
+    assert header == ["row", "id", "check", "severity", "term", "value"]
+    flagged = sorted((int(r[0]), r[1], r[4], r[5]) for r in parsed if r[2] == "BASIS_OF_RECORD_INVALID")
+    assert flagged == [(i, f"o,{i}", "basisOfRecord", code) for i, code in enumerate(codes)]

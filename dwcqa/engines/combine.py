@@ -12,8 +12,6 @@ archive checks that only read the mapping run unchanged, the few archive checks 
 
 from __future__ import annotations
 
-import csv
-import itertools
 import os
 import shutil
 import tempfile
@@ -229,11 +227,10 @@ class IssueSpool:
 
     def write_csv(self, handle: IO[str], checks: list[Check], offsets: dict[int, int], value_terms: tuple[str, ...]) -> int:
         """The per-record issue list, byte for byte as ``dwcqa.summary.write_issues`` writes it."""
-        from dwcqa.summary import ISSUE_COLUMNS, SEVERITY_ORDER
+        from dwcqa.summary import ISSUE_COLUMNS, SEVERITY_ORDER, write_issue_rows
 
         self.finish_writing()
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(ISSUE_COLUMNS)
+        handle.write(",".join(ISSUE_COLUMNS) + "\n")
         written = 0
         for check in sorted(checks, key=lambda c: (SEVERITY_ORDER[c.severity], c.id)):
             term = check.terms[0] if len(check.terms) == 1 else None
@@ -241,12 +238,10 @@ class IssueSpool:
             for part, rows, values in self.rows_of(check.id) or ():
                 columns = self.piece_columns(part)
                 indices = pa.array(rows)
-                ids = columns.column("id").take(indices).to_pylist() if columns is not None else [""] * len(rows)
+                ids = columns.column("id").take(indices) if columns is not None else None
                 if values is None and term in value_terms and columns is not None:
                     values = columns.column(f"t{value_terms.index(term)}").take(indices)
-                texts = values.to_pylist() if values is not None else itertools.repeat("")
-                numbers = (rows + offsets[part]).tolist()
-                writer.writerows(zip(numbers, ids, itertools.repeat(check.id), itertools.repeat(check.severity), itertools.repeat(label), texts))
+                write_issue_rows(handle, rows + offsets[part], ids, check.id, check.severity, label, values)
                 written += len(rows)
         return written
 
