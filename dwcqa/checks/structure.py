@@ -1075,8 +1075,15 @@ def record_identifier_not_found(context: Context) -> np.ndarray:
     return _blank(ids)
 
 
-def _duplicated(values: pd.Series) -> np.ndarray:
-    """True for every non-blank value that occurs more than once (all of its records)."""
+def _duplicated(values: pd.Series, context: Context | None = None) -> np.ndarray:
+    """True for every non-blank value that occurs more than once (all of its records).
+
+    With a context, computed once per column data: the core's id column is often the
+    occurrenceID column too."""
+    if context is not None:
+        arrow = _arrow(values)
+        key = ("structure.duplicated", tuple((c.buffers()[1].address, c.offset, len(c)) for c in arrow.chunks))
+        return context.cached(key, lambda: _duplicated(values))
     blank = _blank(values)
     if blank.all():
         return np.zeros(len(values), dtype=bool)
@@ -1100,7 +1107,7 @@ def _duplicated(values: pd.Series) -> np.ndarray:
 )
 def record_not_uniquely_identified(context: Context) -> np.ndarray | None:
     ids = core_identifiers(context)
-    return None if ids is None else _duplicated(ids)
+    return None if ids is None else _duplicated(ids, context)
 
 
 @record_check(
@@ -1119,7 +1126,7 @@ def occurrence_not_uniquely_identified(context: Context) -> np.ndarray | None:
     if context.core.row_type != OCCURRENCE:
         return None
     values = _column(context.core, OCCURRENCE_ID)
-    return None if values is None else _duplicated(values)
+    return None if values is None else _duplicated(values, context)
 
 
 @archive_check(
