@@ -163,6 +163,7 @@ def completeness(archive: Archive, context: Context | None = None) -> Completene
     reqs = requirements(core.row_type)
     filled: dict[str, np.ndarray] = {}
     rows = []
+    context.scan_columns(core.terms)
     for term in core.terms:
         present = context.present(term)
         filled[term] = present

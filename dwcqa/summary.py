@@ -22,6 +22,7 @@ ISSUE_CHUNK = 100_000
 def completeness(results: Results) -> dict[str, float]:
     """Fraction of core records with a value (not empty, not a verbatim null) per mapped term."""
     context = results.context or Context(results.archive)  # the run's scan of each column
+    context.scan_columns(results.archive.core.terms)
     records = context.records
     return {
         term: (float(context.present(term).sum()) / records if records else 0.0)

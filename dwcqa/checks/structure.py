@@ -979,8 +979,10 @@ def _verbatim_nulls(context: Context, position: int) -> dict[str, np.ndarray]:
 def _blank_scan(context: Context, position: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per mapped term of table ``position``: rows holding (a placeholder, leading/trailing blanks)."""
     table = context.archive.tables[position]
+    mapped = [term for term, _values in _mapped_columns(table)]
+    context.scan_columns(mapped, position, effective=False)
     found = {}
-    for term, _values in _mapped_columns(table):
+    for term in mapped:
         cells = context.cells(term, position, effective=False)
         found[term] = (cells.placeholder_rows, cells.blank_edges_rows)
     return found
