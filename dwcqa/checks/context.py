@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -22,6 +23,8 @@ class Context:
     archive: Archive
     options: dict[str, Any] = field(default_factory=dict)
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _locks: dict[Any, threading.RLock] = field(default_factory=dict, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def core(self) -> Table:
@@ -70,7 +73,15 @@ class Context:
             list(pool.map(lambda term: self.cells(term, position, effective), terms))
 
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """Parse once, share between checks (e.g. parsed dates or coordinates)."""
-        if key not in self._cache:
-            self._cache[key] = compute()
+        """Parse once, share between checks (e.g. parsed dates or coordinates). Checks run in
+        threads: the first to ask computes, the others wait for it."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.RLock())
+        with lock:
+            if key not in self._cache:
+                self._cache[key] = compute()
         return self._cache[key]
