@@ -101,48 +101,44 @@ def report(results: Results) -> dict:
     }
 
 
-def issue_chunks(results: Results, check_ids: list[str] | None = None):
-    """The per-record issue list as DataFrames of at most ISSUE_CHUNK rows, check by check."""
-    core = results.archive.core
-    ids = core.ids
+def _issue_parts(results: Results, check_ids: list[str] | None = None):
+    """(check, rows, term) per check that flags records, the rows at most ISSUE_CHUNK at a
+    time, in the issue list's order (severity, then check id)."""
     for check in sorted(results.checks, key=lambda c: (SEVERITY_ORDER[c.severity], c.id)):
         mask = results.masks.get(check.id)
         if mask is None or (check_ids is not None and check.id not in check_ids) or not mask.any():
             continue
         rows = np.flatnonzero(mask)
         term = check.terms[0] if len(check.terms) == 1 else None
-        values = core.column(term) if term else None
         for start in range(0, len(rows), ISSUE_CHUNK):
-            chunk = rows[start : start + ISSUE_CHUNK]
-            yield pd.DataFrame(
-                {
-                    "row": chunk,
-                    "id": _take(ids, chunk),
-                    "check": check.id,
-                    "severity": check.severity,
-                    "term": short_name(term) if term else "",
-                    "value": _take(values, chunk),
-                },
-                columns=ISSUE_COLUMNS,
-            )
+            yield check, rows[start : start + ISSUE_CHUNK], term
+
+
+def issue_chunks(results: Results, check_ids: list[str] | None = None):
+    """The per-record issue list as DataFrames of at most ISSUE_CHUNK rows, check by check."""
+    core = results.archive.core
+    for check, rows, term in _issue_parts(results, check_ids):
+        yield pd.DataFrame(
+            {
+                "row": rows,
+                "id": _take(core.ids, rows),
+                "check": check.id,
+                "severity": check.severity,
+                "term": short_name(term) if term else "",
+                "value": _take(core.column(term) if term else None, rows),
+            },
+            columns=ISSUE_COLUMNS,
+        )
 
 
 def write_issues(results: Results, handle: IO[str]) -> int:
     """One CSV row per (record, check), streamed check by check; returns the rows written."""
     handle.write(",".join(ISSUE_COLUMNS) + "\n")
     core = results.archive.core
-    ids = core.ids
     written = 0
-    for check in sorted(results.checks, key=lambda c: (SEVERITY_ORDER[c.severity], c.id)):
-        mask = results.masks.get(check.id)
-        if mask is None or not mask.any():
-            continue
-        rows = np.flatnonzero(mask)
-        term = check.terms[0] if len(check.terms) == 1 else None
+    for check, rows, term in _issue_parts(results):
         values = core.column(term) if term else None
-        for start in range(0, len(rows), ISSUE_CHUNK):
-            chunk = rows[start : start + ISSUE_CHUNK]
-            write_issue_rows(handle, chunk, _arrow_take(ids, chunk), check.id, check.severity, short_name(term) if term else "", _arrow_take(values, chunk))
+        write_issue_rows(handle, rows, _arrow_take(core.ids, rows), check.id, check.severity, short_name(term) if term else "", _arrow_take(values, rows))
         written += len(rows)
     return written
 
