@@ -44,7 +44,7 @@ def require_dask() -> None:
         import dask.dataframe  # noqa: F401
         import distributed  # noqa: F401
     except ImportError as error:
-        raise EngineError(f"--engine dask needs the packages dask[dataframe] and distributed ({error}); pip install 'dask[dataframe]' distributed") from None
+        raise EngineError(f"--engine dask needs the packages dask[dataframe] and distributed ({error}); pip install 'dwcqa[dask]' (or 'dask[dataframe]' distributed)") from None
 
 
 def check_with_dask(args, issues=None):
