@@ -117,18 +117,29 @@ def _scan_chunk(chunk: pa.Array, empty: np.ndarray) -> tuple[np.ndarray, np.ndar
     if offsets[-1] == offsets[0]:  # no text at all: every value empty or missing
         empty[:] = True
         return none, none, none
-    lengths = np.diff(offsets)
-    missing = chunk.is_null().to_numpy(zero_copy_only=False) if chunk.null_count else None
-    if missing is not None:
-        lengths = np.where(missing, 0, lengths)
-    empty |= lengths == 0
-    filled = np.flatnonzero(lengths)
-    if not len(filled):
+    starts, ends = offsets[:-1], offsets[1:]
+    filled_mask = ends != starts
+    if chunk.null_count:
+        filled_mask &= chunk.is_valid().to_numpy(zero_copy_only=False)
+    empty |= ~filled_mask
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(1, np.uint8)
+    filled_count = int(np.count_nonzero(filled_mask))
+    if not filled_count:
         return none, none, none
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
-    first = data[offsets[filled]]
-    last = data[offsets[filled + 1] - 1]
-    candidates = filled[_MAY_START_BLANK[first] | _MAY_END_BLANK[last]]
+    if filled_count > rows // 2:
+        # Mostly filled: the first and last byte of every row (an empty one reads a
+        # neighbour's, masked out), without gathering the row numbers first.
+        first = data.take(starts, mode="clip")
+        last = data.take(ends - 1, mode="clip")
+        may_blank = filled_mask & (_MAY_START_BLANK[first] | _MAY_END_BLANK[last])
+        candidates = np.flatnonzero(may_blank)
+        sized = np.flatnonzero(filled_mask & _PLACEHOLDER_START[first])
+    else:
+        filled = np.flatnonzero(filled_mask)
+        first = data[starts[filled]]
+        last = data[ends[filled] - 1]
+        candidates = filled[_MAY_START_BLANK[first] | _MAY_END_BLANK[last]]
+        sized = filled[_PLACEHOLDER_START[first]]
     edges = blank_only = placeholder = none
     if len(candidates):
         # Distinct candidate texts, each stripped once.
@@ -140,7 +151,9 @@ def _scan_chunk(chunk: pa.Array, empty: np.ndarray) -> tuple[np.ndarray, np.ndar
         placeholder = candidates[np.array([s in _PLACEHOLDER_SET for s in stripped], dtype=bool)[codes]]
     # Placeholders without blanks around them: exact matches among values of their first
     # bytes and lengths.
-    sized = filled[_PLACEHOLDER_START[first] & _PLACEHOLDER_LENGTH[np.minimum(lengths[filled], len(_PLACEHOLDER_LENGTH) - 1)]]
+    if len(sized):
+        lengths = np.minimum(ends[sized] - starts[sized], len(_PLACEHOLDER_LENGTH) - 1)
+        sized = sized[_PLACEHOLDER_LENGTH[lengths]]
     if len(sized):
         hits = pc.is_in(chunk.take(pa.array(sized)), value_set=_PLACEHOLDERS).to_numpy(zero_copy_only=False)
         placeholder = np.union1d(placeholder, sized[hits])

@@ -60,3 +60,13 @@ def test_scan_of_a_chunked_sliced_column_keeps_row_positions():
 def test_scan_of_an_empty_column():
     cells = scan(pd.Series([], dtype=STRING))
     assert cells.present.shape == (0,)
+
+
+@pytest.mark.parametrize("padding", ["", "Bufo"], ids=["mostly-empty", "mostly-filled"])
+def test_scan_is_the_same_for_mostly_empty_and_mostly_filled_columns(padding):
+    # The scan takes a different path when most rows are filled; empty values first and
+    # last make it read past either end of the text.
+    values = ["", *VALUES, *[padding] * 40, *VALUES[::-1], ""]
+    cells = scan(pd.Series(values, dtype=STRING))
+    for name, want in expected(values).items():
+        assert getattr(cells, name).tolist() == want.tolist(), name
