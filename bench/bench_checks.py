@@ -23,6 +23,7 @@ wall time of each check function, shared parsing counted where it first happens)
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -45,6 +46,7 @@ def timed_run(archive, checks, options=None):
     def wrap(check: Check) -> Check:
         function = check.function
 
+        @functools.wraps(function)  # keeps the module: the runner groups checks by it
         def timed(context):
             started = time.perf_counter()
             try:
