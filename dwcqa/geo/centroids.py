@@ -10,6 +10,7 @@ land's area in km2, from the polygons' areas in degrees scaled by the cosine of 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from dwcqa.geo.boundaries import EARTH_KM_PER_DEGREE, Boundaries
@@ -49,15 +50,18 @@ def near_centroid(lat, lon, codes, uncertainty, distance_m: float, boundaries: B
     the uncertainty is empty or less than half the square root of the country's area."""
     lat = np.asarray(lat, dtype=float)
     lon = np.asarray(lon, dtype=float)
-    codes = np.asarray(codes, dtype=object)
     uncertainty = np.asarray(uncertainty, dtype=float)
     centres = country_centres(boundaries)
     out = np.zeros(len(lat), dtype=bool)
     limit_km = distance_m / 1000.0
-    for code in np.unique(codes):
+    # The rows of each stated code, from one hashing pass and one sort of small integers.
+    keys, distinct_codes = pd.factorize(np.asarray(codes, dtype=object))
+    order = np.argsort(keys, kind="stable")
+    bounds = np.searchsorted(keys[order], np.arange(len(distinct_codes) + 1))
+    for key, code in enumerate(distinct_codes):
         if code not in centres:
             continue
-        rows = np.flatnonzero(codes == code)
+        rows = order[bounds[key] : bounds[key + 1]]
         points, km2 = centres[code]
         close = np.zeros(len(rows), dtype=bool)
         for clat, clon in points:
