@@ -161,7 +161,21 @@ def cached_keys(context, term: str, fold_case: bool = False) -> np.ndarray:
 def has_capitals(values: pd.Series) -> bool:
     """Some value changes when lower-cased."""
     text = _arrow(values)
-    return bool(len(text)) and not pc.all(pc.equal(pc.utf8_lower(text), text)).as_py()
+    if not len(text):
+        return False
+    # Plain ASCII text without A-Z is settled from its bytes; other text is lower-cased.
+    for chunk in text.chunks:
+        if chunk.type not in (pa.string(), pa.large_string()):
+            break
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        bytes_ = np.frombuffer(data, dtype=np.uint8)
+        if ((bytes_ >= 0x41) & (bytes_ <= 0x5A)).any() or (bytes_ >= 0x80).any():
+            break
+    else:
+        return False
+    return not pc.all(pc.equal(pc.utf8_lower(text), text)).as_py()
 
 
 def combine_keys(*codes: np.ndarray) -> np.ndarray:
