@@ -253,7 +253,10 @@ def report_archive(path: Path, args) -> None:
         else:
             print(f"| `dwcqa check` end to end | {'stopped (RSS limit)' if cli.get('killed') else 'failed'} | | | |")
     print()
-    print(f"dwcqa check / pyarrow = {check_wall / parse:.2f}, peak {check_peak / 1024:.2f} GB: {verdict} the target (<= 2.0 x, <= 3 GB at 1M records)")
+    if best["records"] == 1_000_000:
+        print(f"dwcqa check / pyarrow = {check_wall / parse:.2f}, peak {check_peak / 1024:.2f} GB: {verdict} the target (<= 2.0 x, <= 3 GB at 1M records)")
+    else:
+        print(f"dwcqa check / pyarrow = {check_wall / parse:.2f}, peak {check_peak / 1024:.2f} GB (the target is set at 1M records)")
     if "issue_rows" in best:
         print(f"issues: {best['issue_rows']:,} rows, {best['issues_mb']:,.1f} MB of CSV")
     if "export_mb" in best:
