@@ -307,13 +307,16 @@ class Geography:
     def _outside_continent(codes: np.ndarray, continent: np.ndarray) -> np.ndarray:
         """True where the continent is not one of the country's (each distinct pair once)."""
         known = countries()
-        pairs, uniques = pd.factorize(pd.Series(codes, dtype=object) + "|" + pd.Series(continent, dtype=object))
+        code_keys, code_values = pd.factorize(np.asarray(codes, dtype=object))
+        name_keys, name_values = pd.factorize(np.asarray(continent, dtype=object))
+        # Each distinct (code, continent) pair as one integer, without joining strings.
+        pairs, uniques = pd.factorize(code_keys.astype(np.int64) * max(len(name_values), 1) + name_keys)
         verdict = []
         for pair in uniques:
-            code, name = str(pair).split("|", 1)
+            code, name = code_values[pair // max(len(name_values), 1)], name_values[pair % max(len(name_values), 1)]
             allowed = known[code].continents if code in known else ()
             verdict.append(bool(allowed) and name not in allowed)
-        return np.array(verdict + [False], dtype=bool)[pairs]
+        return np.array(verdict, dtype=bool)[pairs]
 
     @cached_property
     def continent_country_mismatch(self) -> np.ndarray:
