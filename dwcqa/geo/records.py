@@ -309,11 +309,17 @@ class Geography:
         known = countries()
         code_keys, code_values = pd.factorize(np.asarray(codes, dtype=object))
         name_keys, name_values = pd.factorize(np.asarray(continent, dtype=object))
-        # Each distinct (code, continent) pair as one integer, without joining strings.
-        pairs, uniques = pd.factorize(code_keys.astype(np.int64) * max(len(name_values), 1) + name_keys)
+        width = max(len(name_values), 1)
+        # Each distinct (code, continent) pair as one integer, without joining strings; a
+        # missing value (key -1) gets the pair -1, which is never outside.
+        combined = np.where((code_keys < 0) | (name_keys < 0), -1, code_keys.astype(np.int64) * width + name_keys)
+        pairs, uniques = pd.factorize(combined)
         verdict = []
         for pair in uniques:
-            code, name = code_values[pair // max(len(name_values), 1)], name_values[pair % max(len(name_values), 1)]
+            if pair < 0:
+                verdict.append(False)
+                continue
+            code, name = code_values[pair // width], name_values[pair % width]
             allowed = known[code].continents if code in known else ()
             verdict.append(bool(allowed) and name not in allowed)
         return np.array(verdict, dtype=bool)[pairs]
