@@ -64,8 +64,16 @@ def readiness_donut(results: Results) -> go.Figure:
     return figure
 
 
-def completeness_chart(results: Results, required: set[str] = frozenset(), recommended: set[str] = frozenset()) -> go.Figure:
+def completeness_chart(
+    results: Results, required: set[str] = frozenset(), recommended: set[str] = frozenset(), hide_empty_other: bool = False
+) -> go.Figure:
+    """Share of core records with a value, per mapped term, sorted; GBIF's required and
+    recommended terms in their own colours. ``hide_empty_other`` leaves out the other terms
+    that no record fills (see :func:`empty_other_terms`), so that a core with a hundred empty
+    columns still gives a chart one can read."""
     shares = completeness(results)
+    if hide_empty_other:
+        shares = {t: v for t, v in shares.items() if v > 0 or t in required or t in recommended}
     frame = pd.DataFrame({"term": [short_name(t) for t in shares], "uri": list(shares), "share": list(shares.values())})
     frame["kind"] = np.where(frame["uri"].isin(required), "required", np.where(frame["uri"].isin(recommended), "recommended", "other"))
     frame = frame.sort_values(["share", "term"], ascending=[True, False])
@@ -84,6 +92,36 @@ def completeness_chart(results: Results, required: set[str] = frozenset(), recom
         **LAYOUT,
     )
     return fixed_margins(figure, left=label_width(frame["term"]) + 16)
+
+
+def empty_other_terms(results: Results, required: set[str] = frozenset(), recommended: set[str] = frozenset()) -> list[str]:
+    """Short names of the mapped terms that no core record fills and GBIF does not ask for."""
+    empty = {short_name(t) for t, share in completeness(results).items() if share == 0 and t not in required and t not in recommended}
+    return sorted(empty, key=str.lower)
+
+
+def gbif_terms(row_type: str) -> tuple[set[str], set[str]]:
+    """(required, recommended) term URIs of GBIF's requirements for a core row type."""
+    from dwcqa import completeness as gbif
+
+    requirements = gbif.requirements(row_type)
+    required = {t for r in requirements if r.level == gbif.REQUIRED for t in r.terms}
+    recommended = {t for r in requirements if r.level == gbif.RECOMMENDED for t in r.terms}
+    return required, recommended
+
+
+def gbif_completeness(results: Results) -> dict:
+    """Completeness as the Overview shows it: ``figure`` (required and recommended terms
+    distinguished, other terms no record fills left out), ``empty`` (those terms), ``summary``
+    (GBIF's items per level: "3 of 4 required"; see :meth:`dwcqa.completeness.Completeness.summary`)."""
+    from dwcqa import completeness as gbif
+
+    required, recommended = gbif_terms(results.archive.core.row_type)
+    return {
+        "figure": completeness_chart(results, required, recommended, hide_empty_other=True),
+        "empty": empty_other_terms(results, required, recommended),
+        "summary": gbif.completeness(results.archive, results.context).summary(),
+    }
 
 
 def findings_chart(results: Results, limit: int = 30) -> go.Figure:

@@ -402,31 +402,13 @@ def _donut(results: Results) -> "go.Figure":
     return figure
 
 
-def _completeness_chart(results: Results, required: set[str], recommended: set[str], shares: dict[str, float]) -> tuple["go.Figure", list[str]]:
-    """The completeness chart without the other terms that no record fills (listed apart,
-    so that a core with hundreds of empty columns still prints on a page or two)."""
-    from dwcqa import charts
-
-    figure = charts.completeness_chart(results, required, recommended)
-    empty = {short_name(t) for t, share in shares.items() if share == 0 and t not in required and t not in recommended}
-    if not empty:
-        return figure, []
-    for trace in figure.data:
-        if trace.name == "other":
-            keep = [i for i, term in enumerate(trace.y) if term not in empty]
-            trace.update(x=[trace.x[i] for i in keep], y=[trace.y[i] for i in keep])
-    shown = [t for t in figure.layout.yaxis.categoryarray if t not in empty]
-    figure.update_layout(yaxis=dict(categoryarray=shown), height=max(300, 18 * len(shown) + 80))
-    return figure, sorted(empty, key=str.lower)
-
-
 def completeness_section(results: Results, figures: _Figures) -> Html:
+    from dwcqa import charts
     from dwcqa import completeness as gbif_completeness
 
     core = results.archive.core
     requirements = gbif_completeness.requirements(core.row_type)
-    required = {t for r in requirements if r.level == gbif_completeness.REQUIRED for t in r.terms}
-    recommended = {t for r in requirements if r.level == gbif_completeness.RECOMMENDED for t in r.terms}
+    required, recommended = charts.gbif_terms(core.row_type)
     table = ""
     measured = gbif_completeness.completeness(results.archive)
     if requirements:
@@ -450,8 +432,10 @@ def completeness_section(results: Results, figures: _Figures) -> Html:
             class_="data",
         )
     if core.terms:
-        shares = dict(zip(measured.terms["term"], measured.terms["share"]))
-        figure, empty = _completeness_chart(results, required, recommended, shares)
+        # Other terms that no record fills are listed instead of drawn, so that a core with
+        # hundreds of empty columns still prints on a page or two.
+        figure = charts.completeness_chart(results, required, recommended, hide_empty_other=True)
+        empty = charts.empty_other_terms(results, required, recommended)
         note = tag("p", f"Mapped but empty in every record ({len(empty)}): ", join((tag("code", t) for t in empty), ", "), class_="muted") if empty else ""
         chart = join([figures.render(figure, "completeness"), note])
     else:

@@ -6,6 +6,7 @@ import appstate
 from dwcqa import charts
 from dwcqa.archive import ArchiveError
 from dwcqa.checks.metadata import metadata_summary
+from dwcqa.report import idigbio_criteria
 from dwcqa.summary import indexable
 
 archive = appstate.current_archive()
@@ -43,12 +44,35 @@ if taxa is not None:
 
 with verdict_place:
     results = appstate.results_or_stop()  # the checks' progress bar, here, the first time
+    gbif_column, idigbio_column = st.columns(2)
     verdict, blocking = indexable(results)
     if verdict:
-        st.success("**GBIF would index this archive.** No finding blocks indexing.")
+        gbif_column.success("**GBIF would index this archive.** No finding blocks indexing.")
     else:
-        st.error("**GBIF would not index this archive.** Blocking: " + ", ".join(f"`{b}`" for b in blocking))
+        gbif_column.error("**GBIF would not index this archive.** Blocking: " + ", ".join(f"`{b}`" for b in blocking))
+    criteria = appstate.derived(idigbio_criteria, results)
+    required = [c for c in criteria if c["level"] == "required"]
+    unmet = [c for c in required if c["ok"] is False]
+    unknown = [c for c in required if c["ok"] is None]
+    if unmet:
+        idigbio_column.error("**Not yet ready for iDigBio.** " + "; ".join(f"{c['label']}: {c['detail']}" for c in unmet))
+    elif unknown:
+        idigbio_column.warning("**Cannot tell whether iDigBio would take it.** " + "; ".join(f"{c['label']}: {c['detail']}" for c in unknown))
+    else:
+        idigbio_column.success("**Ready for iDigBio.** Metadata, licence and unique GUIDs are in place.")
+    with idigbio_column.expander("iDigBio's criteria"):
+        mark = {True: "yes", False: "no", None: "-"}
+        st.markdown("\n".join(f"- **{mark[c['ok']]}**: {c['label']} ({c['level']}): {c['detail']}" for c in criteria))
 card[3].metric("Checks run", len(results.checks))
 left.plotly_chart(appstate.derived(charts.readiness_donut, results), width="stretch")
 right.plotly_chart(appstate.derived(charts.findings_chart, results), width="stretch")
-completeness_place.plotly_chart(appstate.derived(charts.completeness_chart, results), width="stretch")
+with completeness_place:
+    shown = appstate.derived(charts.gbif_completeness, results)
+    summary = shown["summary"]
+    levels = [f"{summary[level]['present']} of {summary[level]['total']} {level.replace('_', ' ')}" for level in ("required", "recommended") if summary[level]["total"]]
+    if levels:
+        missing = summary["required"]["missing"] + summary["recommended"]["missing"]
+        st.markdown(f"**GBIF's terms for this core:** {', '.join(levels)} have values" + (f" (missing: {', '.join(missing)})" if missing else "") + ".")
+    st.plotly_chart(shown["figure"], width="stretch")
+    if shown["empty"]:
+        st.caption(f"Mapped but empty in every record ({len(shown['empty'])}): " + ", ".join(shown["empty"]))

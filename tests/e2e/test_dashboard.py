@@ -107,6 +107,7 @@ def assert_overview(page, title: str, records: str) -> None:
     main = b.main_area(page)
     expect(main.locator("h1").first).to_contain_text(title, timeout=MS)
     expect(metric(page, "Core records")).to_have_text(records, timeout=MS)
+    expect(main).to_contain_text("iDigBio", timeout=MS)  # its readiness verdict, beside GBIF's
     # Readiness donut, findings by check, completeness at least; each one drawn as SVG.
     charts = main.locator('[data-testid="stPlotlyChart"]')
     expect(charts.nth(2)).to_be_attached(timeout=MS)
