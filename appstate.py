@@ -21,6 +21,12 @@ first time.
 
 ``dataset_name()`` is the input for the name the QC decisions are stored under, shared by the
 Issues and Report pages.
+
+The Load page also takes two optional inputs that other pages use: the previous version
+(``st.session_state["load_previous"]``: a path or ``history:NAME[@N]``; the Identifiers and
+Report pages compare with it) and a taxonomic checklist (``st.session_state["checklist"]``,
+described like the source; read once per file by ``current_checklist()``; the Overview and the
+Report look the core's names up in it).
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ MAX_ARCHIVES = 4
 PREFETCH: tuple[Callable[[Results], Any], ...] = (
     charts.readiness_donut,
     charts.findings_chart,
-    charts.completeness_chart,
+    charts.gbif_completeness,
 )
 PREFETCH_ARCHIVE: tuple[Callable[[Archive], Any], ...] = (
     charts.records_per_year,
@@ -256,13 +262,8 @@ def current_source() -> dict:
 
 
 def use_upload(name: str, data: bytes) -> None:
-    digest = hashlib.sha256(data).hexdigest()
-    folder = Path(tempfile.gettempdir()) / "dwcqa-uploads" / digest[:16]
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / Path(name).name
-    if not target.exists():
-        target.write_bytes(data)
-    st.session_state[SOURCE_KEY] = {"kind": "upload", "label": name, "path": str(target), "key": f"sha256:{digest}"}
+    path, key = _saved_upload(name, data)
+    st.session_state[SOURCE_KEY] = {"kind": "upload", "label": name, "path": path, "key": key}
 
 
 def use_path(path: str) -> None:
@@ -359,3 +360,68 @@ def sidebar_summary() -> None:
             st.error(f"Cannot be read: {archive}")
         else:
             st.caption(f"{archive.core.name} core, {archive.core.records:,} records, {len(archive.extensions)} extensions")
+
+
+# --------------------------------------------------------------------------- optional inputs
+
+PREVIOUS_KEY = "load_previous"  # permanent: a path or history:NAME[@N], given on the Load page
+CHECKLIST_KEY = "checklist"  # permanent: {"label", "path", "key"} of the taxonomic checklist
+_CHECKLISTS: OrderedDict[str, Any] = OrderedDict()  # key -> TaxonAuthority or ArchiveError
+_CHECKLISTS_LOCK = threading.Lock()
+MAX_CHECKLISTS = 2
+
+
+def previous_version() -> str | None:
+    """The previous version given on the Load page, if any."""
+    return (st.session_state.get(PREVIOUS_KEY) or "").strip() or None
+
+
+def _saved_upload(name: str, data: bytes) -> tuple[str, str]:
+    """(path, key) of an uploaded file, written once per content under the temp folder."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = Path(tempfile.gettempdir()) / "dwcqa-uploads" / digest[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / Path(name).name
+    if not target.exists():
+        target.write_bytes(data)
+    return str(target), f"sha256:{digest}"
+
+
+def use_checklist_upload(name: str, data: bytes) -> None:
+    path, key = _saved_upload(name, data)
+    st.session_state[CHECKLIST_KEY] = {"label": name, "path": path, "key": key}
+
+
+def use_checklist_path(path: str) -> None:
+    resolved = Path(path).expanduser()
+    stat = resolved.stat() if resolved.exists() else None
+    key = f"path:{resolved}:{stat.st_mtime_ns if stat else 0}:{stat.st_size if stat else 0}"
+    st.session_state[CHECKLIST_KEY] = {"label": str(resolved), "path": str(resolved), "key": key}
+
+
+def drop_checklist() -> None:
+    st.session_state.pop(CHECKLIST_KEY, None)
+
+
+def current_checklist():
+    """The checklist given on the Load page as a ``dwcqa.bdq.TaxonAuthority``, the ArchiveError
+    that says why it cannot be used, or None when none was given. Read once per file."""
+    chosen = st.session_state.get(CHECKLIST_KEY)
+    if not chosen:
+        return None
+    with _CHECKLISTS_LOCK:
+        if chosen["key"] in _CHECKLISTS:
+            _CHECKLISTS.move_to_end(chosen["key"])
+            return _CHECKLISTS[chosen["key"]]
+    from dwcqa.report_cli import read_checklist
+
+    try:
+        with st.spinner(f"Reading the checklist {chosen['label']}..."):
+            value = read_checklist(chosen["path"])
+    except ArchiveError as error:
+        value = error
+    with _CHECKLISTS_LOCK:
+        _CHECKLISTS[chosen["key"]] = value
+        while len(_CHECKLISTS) > MAX_CHECKLISTS:
+            _CHECKLISTS.popitem(last=False)
+    return value

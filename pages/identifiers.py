@@ -23,15 +23,28 @@ st.write(
     "GBIF pauses ingestion when more than half of a dataset's records arrive with occurrenceIDs it "
     "has not seen before. Compare with what you published last time before you publish again."
 )
-choice = st.radio("Previous version", ["A file on this machine", "A version recorded as published"], horizontal=True, key="previous_kind")
+given = appstate.previous_version() or ""  # from the Load page
+kinds = ["A file on this machine", "A version recorded as published"]
+from_history = given.startswith("history:")
+if given and "previous_kind" not in st.session_state:
+    st.session_state["previous_kind"] = kinds[1] if from_history else kinds[0]
+choice = st.radio("Previous version", kinds, horizontal=True, key="previous_kind")
 previous = None
-if choice == "A file on this machine":
+if choice == kinds[0]:
+    if given and not from_history and "previous_path" not in st.session_state:
+        st.session_state["previous_path"] = given
     path = st.text_input("Path of the previous archive or table", key="previous_path")
     previous = path or None
 elif datasets:
+    given_name, _, given_number = given[len("history:") :].partition("@") if from_history else ("", "", "")
+    if given_name in datasets and "previous_dataset" not in st.session_state:
+        st.session_state["previous_dataset"] = given_name
     name = st.selectbox("Dataset", datasets, key="previous_dataset")
     versions = store.versions(name)
     labels = {f"version {v.number} of {v.published}": v.number for v in versions}
+    wanted = [label for label, number in labels.items() if str(number) == given_number] if name == given_name else []
+    if wanted and "previous_version" not in st.session_state:
+        st.session_state["previous_version"] = wanted[0]
     picked = st.selectbox("Version", list(labels)[::-1], key="previous_version")
     previous = f"history:{name}@{labels[picked]}" if picked in labels else None
 else:

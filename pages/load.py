@@ -39,6 +39,46 @@ with path_tab:
 with sample_tab:
     st.button("Use the bundled sample archive", key="use_sample", on_click=_use_sample)
 
+def _set_previous() -> None:
+    st.session_state[appstate.PREVIOUS_KEY] = st.session_state.get("previous_widget", "").strip()
+
+
+def _use_checklist_upload() -> None:
+    uploaded = st.session_state.get("checklist_upload_widget")
+    if uploaded is not None:
+        appstate.use_checklist_upload(uploaded.name, uploaded.getvalue())
+
+
+def _use_checklist_path() -> None:
+    if st.session_state.get("checklist_path_widget"):
+        appstate.use_checklist_path(st.session_state["checklist_path_widget"])
+
+
+with st.expander("Optional: the previous version and a taxonomic checklist", expanded=bool(appstate.previous_version() or st.session_state.get(appstate.CHECKLIST_KEY))):
+    st.text_input(
+        "Previous version: a path, or history:NAME[@VERSION] for a version recorded as published",
+        value=appstate.previous_version() or "",
+        key="previous_widget",
+        on_change=_set_previous,
+        help="The Identifiers page checks occurrenceID stability against it; the report includes that comparison.",
+    )
+    st.markdown(
+        "**Taxonomic checklist**: a Darwin Core Archive with a Taxon core, or a table with scientificName. "
+        "The Overview and the report then look the core's names up in it (TDWG BDQ name tests)."
+    )
+    upload_list, path_list = st.columns(2)
+    upload_list.file_uploader("Upload a checklist", key="checklist_upload_widget", on_change=_use_checklist_upload)
+    path_list.text_input("or the path of one on this machine", key="checklist_path_widget")
+    path_list.button("Use this checklist", key="open_checklist", on_click=_use_checklist_path)
+    chosen = st.session_state.get(appstate.CHECKLIST_KEY)
+    if chosen:
+        checklist = appstate.current_checklist()
+        if isinstance(checklist, ArchiveError):
+            st.error(f"**This checklist cannot be used.** {checklist}")
+        else:
+            st.success(f"Checklist in use: {chosen['label']} ({len(checklist.taxa):,} taxa).")
+        st.button("Stop using the checklist", key="drop_checklist", on_click=appstate.drop_checklist)
+
 source = appstate.current_source()
 with st.status(f"Reading {source['label']}...", expanded=False) as status:
     archive = appstate.current_archive()

@@ -6,7 +6,7 @@ import appstate
 from dwcqa import charts
 from dwcqa.archive import ArchiveError
 from dwcqa.checks.metadata import metadata_summary
-from dwcqa.report import idigbio_criteria
+from dwcqa.report import checklist_summary, idigbio_criteria
 from dwcqa.summary import indexable
 
 archive = appstate.current_archive()
@@ -76,3 +76,22 @@ with completeness_place:
     st.plotly_chart(shown["figure"], width="stretch")
     if shown["empty"]:
         st.caption(f"Mapped but empty in every record ({len(shown['empty'])}): " + ", ".join(shown["empty"]))
+
+checklist = appstate.current_checklist()
+if checklist is not None:
+    st.subheader("Names against the checklist")
+    if isinstance(checklist, ArchiveError):
+        st.error(f"**The checklist given on the Load page cannot be used.** {checklist}")
+    else:
+        names = appstate.derived(checklist_summary, results, checklist, spinner="Looking the names up in the checklist...")
+        st.caption(f"The core's names looked up in {names['checklist']} ({names['taxa']:,} taxa) with the TDWG BDQ name tests.")
+        st.dataframe(
+            [
+                {"BDQ test": label, "found": t["compliant"], "not found or ambiguous": t["not_compliant"], "not tested (empty)": t["not_run"]}
+                for label, t in names["tests"].items()
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+        if names["not_found"]:
+            st.markdown("**scientificName values not in the checklist, most frequent first:** " + ", ".join(f"{n} ({c:,})" for n, c in names["not_found"]))

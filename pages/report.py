@@ -37,18 +37,26 @@ except ArchiveError as error:
     st.error(f"**The decisions cannot be read.** {error}")
     decisions = {}
 st.caption(f"{len(decisions)} decision(s) stored for this dataset." if dataset else "No dataset name: the report shows no decisions.")
+if "report_previous" not in st.session_state and appstate.previous_version():
+    st.session_state["report_previous"] = appstate.previous_version()  # given on the Load page
 previous = st.text_input(
     "Previous version (optional): a path, or history:NAME[@VERSION] for a version recorded as published",
     key="report_previous",
     help="Adds identifier stability against it to the report.",
 ).strip()
+checklist = appstate.current_checklist()
+if isinstance(checklist, ArchiveError):
+    st.warning(f"The checklist given on the Load page cannot be used, so the report leaves names out: {checklist}")
+    checklist = None
+elif checklist is not None:
+    st.caption(f"Names are looked up in the checklist given on the Load page ({checklist.name}).")
 
-settings = {"dataset": dataset, "previous": previous or None, "decisions": decisions}
+settings = {"dataset": dataset, "previous": previous or None, "decisions": decisions, "checklist": checklist.name if checklist else None}
 reports = st.session_state.setdefault(REPORTS, {})
 if st.button("Build the report", key="report_build", type="primary"):
     try:
         with st.spinner("Building the report..."):
-            text = build_report(results, previous=settings["previous"], decisions=decisions, history=store)
+            text = build_report(results, previous=settings["previous"], decisions=decisions, checklist=checklist, history=store)
     except ArchiveError as error:
         st.error(f"**The previous version cannot be read.** {error}")
     else:
@@ -59,8 +67,8 @@ if st.button("Build the report", key="report_build", type="primary"):
 
 built = reports.get(source["key"])
 if built:
-    if {k: built[k] for k in settings} != settings:
-        st.warning("The dataset name, its decisions or the previous version changed since this report was built: build it again to include them.")
+    if {k: built.get(k) for k in settings} != settings:
+        st.warning("The dataset name, its decisions, the previous version or the checklist changed since this report was built: build it again to include them.")
     data = built["html"].encode("utf-8")
     stem = re.sub(r"[^A-Za-z0-9]+", "-", built["dataset"] or source["label"]).strip("-").lower()[:60] or "archive"
     st.download_button(

@@ -143,6 +143,58 @@ def test_pages_on_corpus_archives(page, archive):
         assert "cannot be read" in " ".join(e.value for e in app.error)
 
 
+def test_load_page_takes_a_checklist_that_the_overview_looks_names_up_in(tmp_path):
+    from dwcqa.archive import read
+    from dwcqa.terms import DWC
+
+    # A checklist of two of the sample's names (as a plain table with scientificName).
+    checklist = tmp_path / "checklist.csv"
+    checklist.write_text("taxonID,scientificName,kingdom,taxonRank\n1,Apis mellifera,Animalia,species\n2,Quercus robur,Plantae,species\n", encoding="utf-8")
+    names = read(REPO / "data" / "sample").core.column(DWC + "scientificName").fillna("").str.strip()
+    listed = int(names.isin(["Apis mellifera", "Quercus robur"]).sum())
+
+    app = run_page("pages/load.py")
+    app.text_input(key="checklist_path_widget").set_value(str(checklist))
+    app.button(key="open_checklist").click().run()
+    assert not app.exception
+    assert any("Checklist in use" in s.value and "(2 taxa)" in s.value for s in app.success)
+    app.switch_page("pages/overview.py")
+    app.run()
+    assert not app.exception
+    assert "Names against the checklist" in [h.value for h in app.subheader]
+    found = app.dataframe[-1].value
+    row = found[found["BDQ test"] == "VALIDATION_SCIENTIFICNAME_FOUND"].iloc[0]
+    assert row["found"] == listed  # 37 + 32 records name one of the two
+    assert row["not found or ambiguous"] + row["not tested (empty)"] == 2000 - listed
+    # The report built on the Report page looks the names up in the same checklist.
+    app.switch_page("pages/report.py")
+    app.run()
+    app.button(key="report_build").click().run()
+    assert not app.exception
+    (built,) = app.session_state["report_html"].values()
+    assert built["checklist"].endswith("checklist.csv") and "Names against the checklist" in built["html"]
+
+
+def test_load_page_refuses_a_checklist_without_names(tmp_path):
+    table = tmp_path / "not-a-checklist.csv"
+    table.write_text("a,b\n1,2\n", encoding="utf-8")
+    app = run_page("pages/load.py")
+    app.text_input(key="checklist_path_widget").set_value(str(table))
+    app.button(key="open_checklist").click().run()
+    assert not app.exception
+    assert any("cannot be used" in e.value and "not-a-checklist.csv" in e.value for e in app.error)
+
+
+def test_previous_version_given_on_the_load_page_is_compared_on_the_identifiers_page():
+    app = run_page("pages/load.py")
+    app.text_input(key="previous_widget").set_value(str(REPO / "data" / "sample")).run()
+    assert not app.exception
+    app.switch_page("pages/identifiers.py")
+    app.run()
+    assert not app.exception
+    assert "Old records=2,000" in shown_text(app)
+
+
 def test_identifiers_page_compares_and_records_a_version():
     app = run_page("pages/identifiers.py")
     assert not app.exception

@@ -332,9 +332,10 @@ def goto_page(page, title: str, timeout: float = TIMEOUT) -> None:
 
 
 def upload(page, path: str | os.PathLike, timeout: float = TIMEOUT) -> None:
-    """Give a file to the Load page's uploader and wait for the run that reads it."""
+    """Give a file to the Load page's archive uploader and wait for the run that reads it."""
     with app_run(page, timeout):
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path), timeout=timeout * 1000)
+        # The first uploader on the page: the checklist's comes later, in the optional inputs.
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path), timeout=timeout * 1000)
 
 
 def exceptions(page) -> list[str]:
