@@ -148,7 +148,8 @@ def _groups(checks: list[Check]) -> list[list[Check]]:
     """The checks by module (checks of one module share their parsing), longest-running first."""
     by_module: dict[str, list[Check]] = {}
     for check in checks:
-        by_module.setdefault(check.function.__module__.rsplit(".", 1)[-1], []).append(check)
+        module = getattr(check.function, "__module__", None) or ""
+        by_module.setdefault(module.rsplit(".", 1)[-1], []).append(check)
 
     def rank(module: str) -> int:
         return _LONGEST_FIRST.index(module) if module in _LONGEST_FIRST else len(_LONGEST_FIRST)
