@@ -64,6 +64,12 @@ def readiness_donut(results: Results) -> go.Figure:
     return figure
 
 
+# One row per term, compact: a core maps 50-200 terms, and the browser's drawing time grows with
+# the chart's height (bench/bench_dashboard.py: the completeness chart was a quarter of an
+# Overview page switch at 18 px per term).
+TERM_ROW, TERM_FONT = 13, 11
+
+
 def completeness_chart(
     results: Results, required: set[str] = frozenset(), recommended: set[str] = frozenset(), hide_empty_other: bool = False
 ) -> go.Figure:
@@ -86,12 +92,12 @@ def completeness_chart(
     figure.update_layout(
         title="Completeness per term (% of core records with a value)",
         xaxis=dict(range=[0, 100], ticksuffix="%"),
-        yaxis=dict(categoryorder="array", categoryarray=list(frame["term"])),
-        height=max(300, 18 * len(frame) + 80),
+        yaxis=dict(categoryorder="array", categoryarray=list(frame["term"]), tickfont=dict(size=TERM_FONT)),
+        height=max(300, TERM_ROW * len(frame) + 80),
         barmode="overlay",
         **LAYOUT,
     )
-    return fixed_margins(figure, left=label_width(frame["term"]) + 16)
+    return fixed_margins(figure, left=label_width(frame["term"], TERM_FONT) + 16)
 
 
 def empty_other_terms(results: Results, required: set[str] = frozenset(), recommended: set[str] = frozenset()) -> list[str]:
