@@ -94,4 +94,5 @@ if checklist is not None:
             width="stretch",
         )
         if names["not_found"]:
-            st.markdown("**scientificName values not in the checklist, most frequent first:** " + ", ".join(f"{n} ({c:,})" for n, c in names["not_found"]))
+            st.caption("scientificName values not in the checklist, most frequent first")
+            st.dataframe([{"scientificName": n, "records": c} for n, c in names["not_found"]], hide_index=True, width="stretch")

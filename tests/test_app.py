@@ -162,7 +162,10 @@ def test_load_page_takes_a_checklist_that_the_overview_looks_names_up_in(tmp_pat
     app.run()
     assert not app.exception
     assert "Names against the checklist" in [h.value for h in app.subheader]
-    found = app.dataframe[-1].value
+    (found,) = [d.value for d in app.dataframe if "BDQ test" in d.value.columns]
+    (missing,) = [d.value for d in app.dataframe if "scientificName" in d.value.columns]
+    unlisted = names[(names != "") & ~names.isin(["Apis mellifera", "Quercus robur"])].value_counts()
+    assert "Apis mellifera" not in set(missing["scientificName"]) and missing["records"].iloc[0] == unlisted.iloc[0]
     row = found[found["BDQ test"] == "VALIDATION_SCIENTIFICNAME_FOUND"].iloc[0]
     assert row["found"] == listed  # 37 + 32 records name one of the two
     assert row["not found or ambiguous"] + row["not tested (empty)"] == 2000 - listed
