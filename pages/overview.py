@@ -75,7 +75,7 @@ with completeness_place:
         st.markdown(f"**GBIF's terms for this core:** {', '.join(levels)} have values" + (f" (missing: {', '.join(missing)})" if missing else "") + ".")
     st.plotly_chart(shown["figure"], width="stretch")
     if shown["empty"]:
-        st.caption(f"Mapped but empty in every record ({len(shown['empty'])}): " + ", ".join(shown["empty"]))
+        st.caption(f"Mapped but empty in every record ({len(shown['empty'])}): " + ", ".join(f"`{term}`" for term in shown["empty"]))
 
 checklist = appstate.current_checklist()
 if checklist is not None:
