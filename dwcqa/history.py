@@ -41,6 +41,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from itertools import repeat
@@ -204,12 +205,28 @@ class HistoryStore:
         with closing(con):
             con.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             con.execute("PRAGMA foreign_keys = ON")
-            mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = self._wal(con)
             if mode.lower() != "wal":
                 raise HistoryError(f"the history database cannot use WAL mode (got {mode})", str(self.path))
             con.execute("PRAGMA synchronous = NORMAL")
             self._ensure_schema(con, write)
             yield con
+
+    def _wal(self, con: sqlite3.Connection) -> str:
+        """Switch the database to WAL once (the mode is kept in the file). While another
+        connection switches it or recovers its log, SQLite can answer "database is locked"
+        without waiting (busy_timeout does not apply there), so try again, up to ``timeout``."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                mode = con.execute("PRAGMA journal_mode").fetchone()[0]
+                if mode.lower() != "wal":
+                    mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                return mode
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise HistoryError(f"cannot switch the history database to WAL mode: {exc}", str(self.path)) from None
+                time.sleep(0.01)
 
     @contextmanager
     def _transaction(self, con: sqlite3.Connection):
