@@ -267,10 +267,15 @@ def use_upload(name: str, data: bytes) -> None:
 
 
 def use_path(path: str) -> None:
+    resolved, key = _path_key(path)
+    st.session_state[SOURCE_KEY] = {"kind": "path", "label": resolved, "path": resolved, "key": key}
+
+
+def _path_key(path: str) -> tuple[str, str]:
+    """(resolved path, cache key): the key changes when the file is modified."""
     resolved = Path(path).expanduser()
     stat = resolved.stat() if resolved.exists() else None
-    key = f"path:{resolved}:{stat.st_mtime_ns if stat else 0}:{stat.st_size if stat else 0}"
-    st.session_state[SOURCE_KEY] = {"kind": "path", "label": str(resolved), "path": str(resolved), "key": key}
+    return str(resolved), f"path:{resolved}:{stat.st_mtime_ns if stat else 0}:{stat.st_size if stat else 0}"
 
 
 def current_archive() -> Archive | ArchiveError:
@@ -366,9 +371,7 @@ def sidebar_summary() -> None:
 
 PREVIOUS_KEY = "load_previous"  # permanent: a path or history:NAME[@N], given on the Load page
 CHECKLIST_KEY = "checklist"  # permanent: {"label", "path", "key"} of the taxonomic checklist
-_CHECKLISTS: OrderedDict[str, Any] = OrderedDict()  # key -> TaxonAuthority or ArchiveError
-_CHECKLISTS_LOCK = threading.Lock()
-MAX_CHECKLISTS = 2
+MAX_CHECKLISTS = 2  # checklists kept read
 
 
 def previous_version() -> str | None:
@@ -393,10 +396,8 @@ def use_checklist_upload(name: str, data: bytes) -> None:
 
 
 def use_checklist_path(path: str) -> None:
-    resolved = Path(path).expanduser()
-    stat = resolved.stat() if resolved.exists() else None
-    key = f"path:{resolved}:{stat.st_mtime_ns if stat else 0}:{stat.st_size if stat else 0}"
-    st.session_state[CHECKLIST_KEY] = {"label": str(resolved), "path": str(resolved), "key": key}
+    resolved, key = _path_key(path)
+    st.session_state[CHECKLIST_KEY] = {"label": resolved, "path": resolved, "key": key}
 
 
 def drop_checklist() -> None:
@@ -407,21 +408,15 @@ def current_checklist():
     """The checklist given on the Load page as a ``dwcqa.bdq.TaxonAuthority``, the ArchiveError
     that says why it cannot be used, or None when none was given. Read once per file."""
     chosen = st.session_state.get(CHECKLIST_KEY)
-    if not chosen:
-        return None
-    with _CHECKLISTS_LOCK:
-        if chosen["key"] in _CHECKLISTS:
-            _CHECKLISTS.move_to_end(chosen["key"])
-            return _CHECKLISTS[chosen["key"]]
+    return _checklist(chosen["key"], chosen["path"]) if chosen else None
+
+
+@st.cache_resource(max_entries=MAX_CHECKLISTS, show_spinner="Reading the checklist...")
+def _checklist(key: str, path: str):
+    """Cached by ``key`` (content hash or path with its modification time)."""
     from dwcqa.report_cli import read_checklist
 
     try:
-        with st.spinner(f"Reading the checklist {chosen['label']}..."):
-            value = read_checklist(chosen["path"])
+        return read_checklist(path)
     except ArchiveError as error:
-        value = error
-    with _CHECKLISTS_LOCK:
-        _CHECKLISTS[chosen["key"]] = value
-        while len(_CHECKLISTS) > MAX_CHECKLISTS:
-            _CHECKLISTS.popitem(last=False)
-    return value
+        return error

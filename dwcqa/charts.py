@@ -71,15 +71,21 @@ TERM_ROW, TERM_FONT = 13, 11
 
 
 def completeness_chart(
-    results: Results, required: set[str] = frozenset(), recommended: set[str] = frozenset(), hide_empty_other: bool = False
+    results: Results,
+    required: set[str] = frozenset(),
+    recommended: set[str] = frozenset(),
+    hide_empty_other: bool = False,
+    shares: dict[str, float] | None = None,
 ) -> go.Figure:
     """Share of core records with a value, per mapped term, sorted; GBIF's required and
     recommended terms in their own colours. ``hide_empty_other`` leaves out the other terms
     that no record fills (see :func:`empty_other_terms`), so that a core with a hundred empty
-    columns still gives a chart one can read."""
-    shares = completeness(results)
+    columns still gives a chart one can read. ``shares``: :func:`dwcqa.summary.completeness`,
+    when the caller has it already."""
+    shares = completeness(results) if shares is None else shares
     if hide_empty_other:
-        shares = {t: v for t, v in shares.items() if v > 0 or t in required or t in recommended}
+        empty = set(empty_other_terms(shares, required, recommended, short=False))
+        shares = {t: v for t, v in shares.items() if t not in empty}
     frame = pd.DataFrame({"term": [short_name(t) for t in shares], "uri": list(shares), "share": list(shares.values())})
     frame["kind"] = np.where(frame["uri"].isin(required), "required", np.where(frame["uri"].isin(recommended), "recommended", "other"))
     frame = frame.sort_values(["share", "term"], ascending=[True, False])
@@ -100,10 +106,11 @@ def completeness_chart(
     return fixed_margins(figure, left=label_width(frame["term"], TERM_FONT) + 16)
 
 
-def empty_other_terms(results: Results, required: set[str] = frozenset(), recommended: set[str] = frozenset()) -> list[str]:
-    """Short names of the mapped terms that no core record fills and GBIF does not ask for."""
-    empty = {short_name(t) for t, share in completeness(results).items() if share == 0 and t not in required and t not in recommended}
-    return sorted(empty, key=str.lower)
+def empty_other_terms(shares: dict[str, float], required: set[str] = frozenset(), recommended: set[str] = frozenset(), short: bool = True) -> list[str]:
+    """The mapped terms (short names, or URIs with ``short=False``) that no core record fills
+    and GBIF does not ask for; ``shares`` as :func:`dwcqa.summary.completeness` gives them."""
+    empty = [t for t, share in shares.items() if share == 0 and t not in required and t not in recommended]
+    return sorted({short_name(t) for t in empty}, key=str.lower) if short else empty
 
 
 def gbif_terms(row_type: str) -> tuple[set[str], set[str]]:
@@ -123,10 +130,12 @@ def gbif_completeness(results: Results) -> dict:
     from dwcqa import completeness as gbif
 
     required, recommended = gbif_terms(results.archive.core.row_type)
+    measured = gbif.completeness(results.archive, results.context)
+    shares = dict(zip(measured.terms["term"], measured.terms["share"]))
     return {
-        "figure": completeness_chart(results, required, recommended, hide_empty_other=True),
-        "empty": empty_other_terms(results, required, recommended),
-        "summary": gbif.completeness(results.archive, results.context).summary(),
+        "figure": completeness_chart(results, required, recommended, hide_empty_other=True, shares=shares),
+        "empty": empty_other_terms(shares, required, recommended),
+        "summary": measured.summary(),
     }
 
 

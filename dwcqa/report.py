@@ -317,6 +317,13 @@ def idigbio_criteria(results: Results) -> list[dict]:
     return criteria
 
 
+def idigbio_ready(criteria: list[dict]) -> bool | None:
+    """iDigBio's verdict from :func:`idigbio_criteria`: False when a required one fails, None
+    when one cannot be told, else True."""
+    required_ok = [c["ok"] for c in criteria if c["level"] == "required"]
+    return False if False in required_ok else (None if None in required_ok else True)
+
+
 def verdicts_section(results: Results, figures: _Figures) -> Html:
     from dwcqa import charts
 
@@ -343,8 +350,7 @@ def verdicts_section(results: Results, figures: _Figures) -> Html:
     )
 
     criteria = idigbio_criteria(results)
-    required_ok = [c["ok"] for c in criteria if c["level"] == "required"]
-    ready = False if False in required_ok else (None if None in required_ok else True)
+    ready = idigbio_ready(criteria)
     rows = [
         tag(
             "tr",
@@ -410,7 +416,7 @@ def completeness_section(results: Results, figures: _Figures) -> Html:
     requirements = gbif_completeness.requirements(core.row_type)
     required, recommended = charts.gbif_terms(core.row_type)
     table = ""
-    measured = gbif_completeness.completeness(results.archive)
+    measured = gbif_completeness.completeness(results.archive, results.context)
     if requirements:
         items = measured.items
         rows = [
@@ -434,8 +440,9 @@ def completeness_section(results: Results, figures: _Figures) -> Html:
     if core.terms:
         # Other terms that no record fills are listed instead of drawn, so that a core with
         # hundreds of empty columns still prints on a page or two.
-        figure = charts.completeness_chart(results, required, recommended, hide_empty_other=True)
-        empty = charts.empty_other_terms(results, required, recommended)
+        shares = dict(zip(measured.terms["term"], measured.terms["share"]))
+        figure = charts.completeness_chart(results, required, recommended, hide_empty_other=True, shares=shares)
+        empty = charts.empty_other_terms(shares, required, recommended)
         note = tag("p", f"Mapped but empty in every record ({len(empty)}): ", join((tag("code", t) for t in empty), ", "), class_="muted") if empty else ""
         chart = join([figures.render(figure, "completeness"), note])
     else:

@@ -14,15 +14,15 @@ st.write(
     "such as a Symbiota backup or a GBIF download. Nothing you load is modified."
 )
 
-def _use_upload() -> None:
-    uploaded = st.session_state.get("upload_widget")
+def _from_upload(widget: str, use) -> None:
+    uploaded = st.session_state.get(widget)
     if uploaded is not None:
-        appstate.use_upload(uploaded.name, uploaded.getvalue())
+        use(uploaded.name, uploaded.getvalue())
 
 
-def _use_path() -> None:
-    if st.session_state.get("path_widget"):
-        appstate.use_path(st.session_state["path_widget"])
+def _from_path(widget: str, use) -> None:
+    if st.session_state.get(widget):
+        use(st.session_state[widget])
 
 
 def _use_sample() -> None:
@@ -32,26 +32,16 @@ def _use_sample() -> None:
 # Callbacks run before the script, so the sidebar already shows the new archive.
 upload_tab, path_tab, sample_tab = st.tabs(["Upload", "Open a path on this machine", "Bundled sample"])
 with upload_tab:
-    st.file_uploader("Archive or table", key="upload_widget", on_change=_use_upload)
+    st.file_uploader("Archive or table", key="upload_widget", on_change=_from_upload, args=("upload_widget", appstate.use_upload))
 with path_tab:
     st.text_input("Path of a zip, tar.gz, folder or CSV", key="path_widget")
-    st.button("Open", key="open_path", on_click=_use_path)
+    st.button("Open", key="open_path", on_click=_from_path, args=("path_widget", appstate.use_path))
 with sample_tab:
     st.button("Use the bundled sample archive", key="use_sample", on_click=_use_sample)
 
+
 def _set_previous() -> None:
     st.session_state[appstate.PREVIOUS_KEY] = st.session_state.get("previous_widget", "").strip()
-
-
-def _use_checklist_upload() -> None:
-    uploaded = st.session_state.get("checklist_upload_widget")
-    if uploaded is not None:
-        appstate.use_checklist_upload(uploaded.name, uploaded.getvalue())
-
-
-def _use_checklist_path() -> None:
-    if st.session_state.get("checklist_path_widget"):
-        appstate.use_checklist_path(st.session_state["checklist_path_widget"])
 
 
 with st.expander("Optional: the previous version and a taxonomic checklist", expanded=bool(appstate.previous_version() or st.session_state.get(appstate.CHECKLIST_KEY))):
@@ -67,9 +57,9 @@ with st.expander("Optional: the previous version and a taxonomic checklist", exp
         "The Overview and the report then look the core's names up in it (TDWG BDQ name tests)."
     )
     upload_list, path_list = st.columns(2)
-    upload_list.file_uploader("Upload a checklist", key="checklist_upload_widget", on_change=_use_checklist_upload)
+    upload_list.file_uploader("Upload a checklist", key="checklist_upload_widget", on_change=_from_upload, args=("checklist_upload_widget", appstate.use_checklist_upload))
     path_list.text_input("or the path of one on this machine", key="checklist_path_widget")
-    path_list.button("Use this checklist", key="open_checklist", on_click=_use_checklist_path)
+    path_list.button("Use this checklist", key="open_checklist", on_click=_from_path, args=("checklist_path_widget", appstate.use_checklist_path))
     chosen = st.session_state.get(appstate.CHECKLIST_KEY)
     if chosen:
         checklist = appstate.current_checklist()

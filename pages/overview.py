@@ -6,7 +6,7 @@ import appstate
 from dwcqa import charts
 from dwcqa.archive import ArchiveError
 from dwcqa.checks.metadata import metadata_summary
-from dwcqa.report import checklist_summary, idigbio_criteria
+from dwcqa.report import checklist_summary, idigbio_criteria, idigbio_ready
 from dwcqa.summary import indexable
 
 archive = appstate.current_archive()
@@ -51,13 +51,13 @@ with verdict_place:
     else:
         gbif_column.error("**GBIF would not index this archive.** Blocking: " + ", ".join(f"`{b}`" for b in blocking))
     criteria = appstate.derived(idigbio_criteria, results)
-    required = [c for c in criteria if c["level"] == "required"]
-    unmet = [c for c in required if c["ok"] is False]
-    unknown = [c for c in required if c["ok"] is None]
-    if unmet:
-        idigbio_column.error("**Not yet ready for iDigBio.** " + "; ".join(f"{c['label']}: {c['detail']}" for c in unmet))
-    elif unknown:
-        idigbio_column.warning("**Cannot tell whether iDigBio would take it.** " + "; ".join(f"{c['label']}: {c['detail']}" for c in unknown))
+    ready = idigbio_ready(criteria)
+    # The required criteria behind a "no" (or, when none fails, behind a "cannot tell").
+    reasons = "; ".join(f"{c['label']}: {c['detail']}" for c in criteria if c["level"] == "required" and c["ok"] is (False if ready is False else None))
+    if ready is False:
+        idigbio_column.error("**Not yet ready for iDigBio.** " + reasons)
+    elif ready is None:
+        idigbio_column.warning("**Cannot tell whether iDigBio would take it.** " + reasons)
     else:
         idigbio_column.success("**Ready for iDigBio.** Metadata, licence and unique GUIDs are in place.")
     with idigbio_column.expander("iDigBio's criteria"):
