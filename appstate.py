@@ -56,10 +56,7 @@ PREFETCH: tuple[Callable[[Results], Any], ...] = (
     charts.findings_chart,
     charts.gbif_completeness,
 )
-PREFETCH_ARCHIVE: tuple[Callable[[Archive], Any], ...] = (
-    charts.records_per_year,
-    charts.taxonomic_breakdown,
-)
+PREFETCH_ARCHIVE: tuple[Callable[[Archive], Any], ...] = (charts.years_and_taxa,)
 
 
 # --------------------------------------------------------------------------- the cache

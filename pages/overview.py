@@ -31,16 +31,13 @@ st.caption(f"Licence: **{licence}**{'' if metadata['licence_accepted'] else ' (n
 verdict_place = st.container()
 left, right = st.columns([1, 2])
 completeness_place = st.container()
-years_place, taxa_place = st.columns(2)
+dataset_place = st.container()
 
 # Charts are derived once per archive (appstate.derived; computed in the background right after
 # the checks), not on every visit.
-years = appstate.derived(charts.records_per_year, archive)
-taxa = appstate.derived(charts.taxonomic_breakdown, archive)
-if years is not None:
-    years_place.plotly_chart(years, width="stretch")
-if taxa is not None:
-    taxa_place.plotly_chart(taxa, width="stretch")
+dataset = appstate.derived(charts.years_and_taxa, archive)
+if dataset is not None:
+    dataset_place.plotly_chart(dataset, width="stretch")
 
 with verdict_place:
     results = appstate.results_or_stop()  # the checks' progress bar, here, the first time

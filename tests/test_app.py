@@ -93,7 +93,7 @@ def test_pages_on_the_sample(page):
     if page == "pages/overview.py":
         assert "Core records=2,000" in shown_text(app)
         assert any(m.label == "Checks run" for m in app.metric)  # filled in once the checks have run
-        assert len(app.get("plotly_chart")) == 5  # readiness, findings, completeness, years, families
+        assert len(app.get("plotly_chart")) == 4  # readiness, findings, completeness, years over families
         # The sample's planted identifier problems: 15 records without an occurrenceID, 16 sharing one.
         verdicts = " ".join(e.value for e in app.error)
         assert "Not yet ready for iDigBio" in verdicts and "15 records without one" in verdicts and "16 records share a GUID" in verdicts
