@@ -14,6 +14,9 @@ import sys
 
 ENGINES = ("memory", "dask")
 DEFAULT_BLOCKSIZE = "64MB"
+# Peak memory of an in-memory ``dwcqa clean --amend all`` per byte of data files: 3.08 GB for
+# the 535 MB of bench/out/dwca-1000000 (bench/README.md).
+CLEAN_MEMORY_PER_DATA_BYTE = 6
 
 
 class EngineError(Exception):
@@ -68,6 +71,32 @@ def check_with_dask(args, issues=None):
         raise EngineError(str(error)) from None
 
 
+def clean_memory_refusal(results, available: int | None = None) -> str | None:
+    """Why ``dwcqa clean --engine dask`` should not go on to amend and write in memory, or None.
+
+    The checks ran partition by partition, but amending and writing read the archive into
+    memory (about ``CLEAN_MEMORY_PER_DATA_BYTE`` times its data files): when that would not fit in
+    the memory available (``available`` bytes; default: what the system says now), the run stops
+    with this message instead of being killed by the system halfway."""
+    needed = CLEAN_MEMORY_PER_DATA_BYTE * results.data_bytes
+    if available is None:
+        import psutil  # a dependency of distributed, present whenever --engine dask runs
+
+        available = psutil.virtual_memory().available
+    if needed <= available:
+        return None
+    return (
+        f"{results.archive.source}: its data files hold {size_text(results.data_bytes)}; amending and writing them read the archive into memory, "
+        f"about {size_text(needed)}, and {size_text(available)} is available. The checks above ran partition by partition; "
+        "give the clean to a machine with more memory, or split the archive"
+    )
+
+
+def size_text(size: int) -> str:
+    """Bytes as people read them: 3.1 GB, 840 MB."""
+    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
+
+
 def _progress_printer():
     def show(done: int, total: int) -> None:
         sys.stderr.write(f"\r\x1b[Kchecking partition {done}/{total}")
@@ -78,4 +107,4 @@ def _progress_printer():
     return show
 
 
-__all__ = ["DEFAULT_BLOCKSIZE", "ENGINES", "EngineError", "add_engine_arguments", "check_with_dask", "require_dask"]
+__all__ = ["CLEAN_MEMORY_PER_DATA_BYTE", "DEFAULT_BLOCKSIZE", "ENGINES", "EngineError", "add_engine_arguments", "check_with_dask", "clean_memory_refusal", "require_dask"]

@@ -12,7 +12,7 @@ import json
 import re
 import sys
 
-from dwcqa.engines_cli import EngineError, add_engine_arguments, check_with_dask
+from dwcqa.engines_cli import EngineError, add_engine_arguments, check_with_dask, clean_memory_refusal
 
 EXIT_OK = 0
 EXIT_FAILED = 2
@@ -40,7 +40,9 @@ examples:
 --engine dask:
   The checks run partition by partition on the input (as dwcqa check --engine dask) and
   their summary is printed first. Amending, withholding and writing the archive (and the
-  readiness of --ready-only, decided after the amendments) still read it into memory.
+  readiness of --ready-only, decided after the amendments) still read it into memory: about
+  6 times the size of its data files. When that is more than the memory available, clean
+  stops there (exit 2) and says so, instead of being killed by the system halfway.
 
 exit codes: 0 written (or previewed), 2 the input cannot be read, the output cannot be written
 or --engine dask cannot run"""
@@ -122,9 +124,13 @@ def run_clean(args) -> int:
             from dwcqa.cli import render_check
             from dwcqa.summary import report as check_report
 
-            checked = check_report(check_with_dask(args))
+            engine_results = check_with_dask(args)
+            checked = check_report(engine_results)
             if not args.json:
                 sys.stdout.write(render_check(checked) + "\n")
+            refusal = clean_memory_refusal(engine_results)
+            if refusal:
+                raise EngineError(refusal)
         archive = read(args.path)
         eml = None
         if args.licence or args.contact or args.title:

@@ -387,6 +387,32 @@ def test_clean_engine_dask(tmp_path, capsys):
     assert "ready for publication" in text and "note: --engine dask: the checks ran partition by partition" in text
 
 
+def test_clean_engine_dask_stops_before_the_in_memory_part_would_run_out_of_memory(tmp_path, capsys, monkeypatch):
+    """Amending and writing read the archive into memory: when that cannot fit, clean says so
+    after the partitioned checks (exit 2, nothing written) instead of being killed halfway."""
+    import types
+
+    import psutil
+
+    from dwcqa.engines_cli import CLEAN_MEMORY_PER_DATA_BYTE, size_text
+
+    data = (SAMPLE / "occurrence.txt").stat().st_size + (SAMPLE / "multimedia.txt").stat().st_size
+    needed = CLEAN_MEMORY_PER_DATA_BYTE * data
+    out = tmp_path / "clean.zip"
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: types.SimpleNamespace(available=needed - 1))
+    assert dwcqa("clean", SAMPLE, "-o", out, "--amend", "all", "--engine", "dask") == 2
+    captured = capsys.readouterr()
+    assert "ready for publication" in captured.out  # the checks' summary came first
+    assert not out.exists()
+    assert len(captured.err.splitlines()) == 1
+    assert f"its data files hold {size_text(data)}" in captured.err and f"about {size_text(needed)}" in captured.err
+    assert (size_text(1_185_036), size_text(3_080_000_000)) == ("1 MB", "3.1 GB")
+    # With just enough memory it goes on.
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: types.SimpleNamespace(available=needed))
+    assert dwcqa("clean", SAMPLE, "-o", out, "--amend", "all", "--engine", "dask") == 0
+    assert out.exists()
+
+
 def test_import_dwcqa_does_not_import_dask():
     code = "import sys, dwcqa, dwcqa.cli, dwcqa.engines, dwcqa.engines_cli, dwcqa.engines.dask, dwcqa.engines.work, dwcqa.engines.combine; print('dask' in sys.modules, 'distributed' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)

@@ -120,6 +120,7 @@ class EngineResults(Results):
     ready_total: int = 0  # core records ready for dissemination
     issues_written: int | None = None
     partitions: dict[int, int] = field(default_factory=dict)  # pieces per table position
+    data_bytes: int = 0  # the data files' size as read (unpacked)
 
     @property
     def records(self) -> int:
@@ -627,4 +628,5 @@ def assemble(plan: ArchivePlan, acc: Accumulator, checks: list[Check], options: 
     results.present = dict(acc.present)
     results.ready_total = acc.ready()
     results.partitions = dict(Counter(t for (t, _) in acc.pieces))
+    results.data_bytes = sum(source.size for table in plan.tables for source in table.sources)
     return results
