@@ -201,13 +201,13 @@ def taxonomic_breakdown(source: Results | Archive, limit: int = 20) -> go.Figure
 # Each plotly chart makes the browser lay the page out again as it is drawn (the Overview took
 # 0.17 s to switch to without its charts, 0.53 s with five; bench/bench_dashboard.py), so the
 # Overview stacks its two small charts of the archive in one.
-STACK_GAP = 110  # px between stacked charts: tick labels and legend of the one above, title of the next
+STACK_GAP = 90  # px between stacked charts: the x tick labels of one, the title of the next
 
 
 def stacked(figures: list[go.Figure | None], gap: int = STACK_GAP) -> go.Figure | None:
-    """``figures`` one above the other as one figure (None ones left out), each keeping its
-    plotting height, title (above it), axes and named traces; a legend sits under the first
-    chart that has one. One figure is returned as it is, none as None."""
+    """Bar or line charts (None ones left out) one above the other as one figure, each keeping
+    its plotting height, title (above it), axes and named traces. One figure is returned as it
+    is, none as None."""
     from plotly.subplots import make_subplots
 
     figures = [f for f in figures if f is not None]
@@ -216,33 +216,22 @@ def stacked(figures: list[go.Figure | None], gap: int = STACK_GAP) -> go.Figure 
     top, bottom = 50, 36
     heights = [(f.layout.height or 450) - (f.layout.margin.t or 0) - (f.layout.margin.b or 0) for f in figures]
     plotting = sum(heights) + gap * (len(figures) - 1)
-    kinds = ["domain" if any(t.type == "pie" for t in f.data) else "xy" for f in figures]
     combined = make_subplots(
         rows=len(figures),
         cols=1,
-        specs=[[{"type": kind}] for kind in kinds],
         row_heights=heights,
         vertical_spacing=gap / plotting,
         subplot_titles=[f"<b>{f.layout.title.text}</b>" if f.layout.title.text else "" for f in figures],
     )
     combined.update_annotations(x=0, xanchor="left", font_size=LAYOUT["font"]["size"])  # as Streamlit sets titles
-    legend_under = None
     for row, figure in enumerate(figures, start=1):
         for trace in figure.data:
-            named = trace.type == "pie" or bool(trace.name)
             combined.add_trace(trace, row=row, col=1)
-            combined.data[-1].showlegend = named
-            if named and legend_under is None:
-                legend_under = row
-        if kinds[row - 1] == "xy":
-            combined.update_xaxes(_axis(figure.layout.xaxis), row=row, col=1)
-            combined.update_yaxes(_axis(figure.layout.yaxis), row=row, col=1)
-    layout = dict(LAYOUT, margin=dict(LAYOUT["margin"], t=top, b=bottom, l=max(f.layout.margin.l or 0 for f in figures)))
-    combined.update_layout(height=plotting + top + bottom, barmode=figures[0].layout.barmode, **layout)
-    if legend_under is not None:
-        below = 1 - (sum(heights[:legend_under]) + gap * (legend_under - 1)) / plotting
-        under_ticks = 10 if kinds[legend_under - 1] == "domain" else 30
-        combined.update_layout(showlegend=True, legend=dict(orientation="h", x=0, y=below - under_ticks / plotting, yanchor="top"))
+            combined.data[-1].showlegend = bool(trace.name)  # "trace 0" would mean nothing to a reader
+        combined.update_xaxes(_axis(figure.layout.xaxis), row=row, col=1)
+        combined.update_yaxes(_axis(figure.layout.yaxis), row=row, col=1)
+    margin = dict(LAYOUT["margin"], t=top, b=bottom, l=max(f.layout.margin.l or 0 for f in figures))
+    combined.update_layout(dict(LAYOUT, margin=margin), height=plotting + top + bottom, barmode=figures[0].layout.barmode)
     return combined
 
 

@@ -37,15 +37,16 @@ def test_years_and_taxa_keeps_both_charts_values_one_above_the_other(sample_resu
     assert not any(trace.showlegend for trace in figure.data)
 
 
-def test_a_legend_goes_under_the_chart_it_belongs_to(sample_results):
+def test_stacked_charts_keep_their_named_traces_and_the_widest_labels_fit(sample_results):
     findings = charts.findings_chart(sample_results)
-    figure = charts.stacked([findings, charts.taxonomic_breakdown(sample_results)])
+    taxa = charts.taxonomic_breakdown(sample_results)
+    figure = charts.stacked([findings, taxa])
 
     named = [trace.name for trace in figure.data if trace.showlegend]
     assert named == [trace.name for trace in findings.data] and set(named) <= {"error", "warning", "info"}
-    assert figure.layout.yaxis2.domain[1] < figure.layout.legend.y < figure.layout.yaxis.domain[0]
-    # The widest tick labels decide the left margin.
-    assert figure.layout.margin.l == findings.layout.margin.l
+    assert len(figure.data) == len(findings.data) + 1 and figure.data[-1].xaxis == "x2"
+    # The widest tick labels (the check ids) decide the left margin of both.
+    assert figure.layout.margin.l == max(findings.layout.margin.l, taxa.layout.margin.l) == findings.layout.margin.l
 
 
 def test_stacking_one_figure_or_none():
