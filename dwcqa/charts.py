@@ -128,9 +128,10 @@ def gbif_terms(row_type: str) -> tuple[set[str], set[str]]:
 
 
 def gbif_completeness(results: Results) -> dict:
-    """Completeness as the Overview shows it: ``figure`` (required and recommended terms
-    distinguished, other terms no record fills left out), ``empty`` (those terms), ``summary``
-    (GBIF's items per level: "3 of 4 required"; see :meth:`dwcqa.completeness.Completeness.summary`)."""
+    """Completeness as the Overview and the report show it: ``figure`` (required and
+    recommended terms distinguished, other terms no record fills left out), ``empty`` (those
+    terms), ``summary`` (GBIF's items per level: "3 of 4 required"; see
+    :meth:`dwcqa.completeness.Completeness.summary`) and ``measured`` (the Completeness itself)."""
     from dwcqa import completeness as gbif
 
     required, recommended = gbif_terms(results.archive.core.row_type)
@@ -140,6 +141,7 @@ def gbif_completeness(results: Results) -> dict:
         "figure": completeness_chart(results, required, recommended, hide_empty_other=True, shares=shares),
         "empty": empty_other_terms(shares, required, recommended),
         "summary": measured.summary(),
+        "measured": measured,
     }
 
 

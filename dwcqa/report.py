@@ -324,6 +324,16 @@ def idigbio_ready(criteria: list[dict]) -> bool | None:
     return False if False in required_ok else (None if None in required_ok else True)
 
 
+def idigbio_reasons(criteria: list[dict]) -> list[dict]:
+    """The required criteria behind iDigBio's verdict: those that fail when it is "no", those
+    that cannot be told when it is "cannot tell", none when it is "yes"."""
+    ready = idigbio_ready(criteria)
+    if ready is True:
+        return []
+    behind = False if ready is False else None
+    return [c for c in criteria if c["level"] == "required" and c["ok"] is behind]
+
+
 def verdicts_section(results: Results, figures: _Figures) -> Html:
     from dwcqa import charts
 
@@ -413,11 +423,10 @@ def completeness_section(results: Results, figures: _Figures) -> Html:
     from dwcqa import completeness as gbif_completeness
 
     core = results.archive.core
-    requirements = gbif_completeness.requirements(core.row_type)
-    required, recommended = charts.gbif_terms(core.row_type)
+    shown = charts.gbif_completeness(results)
+    measured = shown["measured"]
     table = ""
-    measured = gbif_completeness.completeness(results.archive, results.context)
-    if requirements:
+    if gbif_completeness.requirements(core.row_type):
         items = measured.items
         rows = [
             tag(
@@ -440,11 +449,9 @@ def completeness_section(results: Results, figures: _Figures) -> Html:
     if core.terms:
         # Other terms that no record fills are listed instead of drawn, so that a core with
         # hundreds of empty columns still prints on a page or two.
-        shares = dict(zip(measured.terms["term"], measured.terms["share"]))
-        figure = charts.completeness_chart(results, required, recommended, hide_empty_other=True, shares=shares)
-        empty = charts.empty_other_terms(shares, required, recommended)
+        empty = shown["empty"]
         note = tag("p", f"Mapped but empty in every record ({len(empty)}): ", join((tag("code", t) for t in empty), ", "), class_="muted") if empty else ""
-        chart = join([figures.render(figure, "completeness"), note])
+        chart = join([figures.render(shown["figure"], "completeness"), note])
     else:
         chart = tag("p", "The core maps no terms.")
     intro = tag("p", f"Share of the {_plural(results.records, 'core record')} with a value (empty cells and written nulls such as NULL or n/a count as missing).")

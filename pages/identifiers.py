@@ -7,7 +7,7 @@ import appstate
 from dwcqa.archive import ArchiveError
 from dwcqa.compare import compare
 from dwcqa.guid import guid_guidance
-from dwcqa.history import HistoryStore
+from dwcqa.history import PREFIX, HistoryError, HistoryStore, parse_reference
 
 archive = appstate.current_archive()
 st.title("Identifiers")
@@ -25,7 +25,11 @@ st.write(
 )
 given = appstate.previous_version() or ""  # from the Load page
 kinds = ["A file on this machine", "A version recorded as published"]
-from_history = given.startswith("history:")
+from_history = given.startswith(PREFIX)
+try:
+    given_name, given_number = parse_reference(given) if from_history else ("", None)
+except HistoryError:  # "history:" alone names no dataset
+    given_name, given_number = "", None
 if given and "previous_kind" not in st.session_state:
     st.session_state["previous_kind"] = kinds[1] if from_history else kinds[0]
 choice = st.radio("Previous version", kinds, horizontal=True, key="previous_kind")
@@ -36,13 +40,12 @@ if choice == kinds[0]:
     path = st.text_input("Path of the previous archive or table", key="previous_path")
     previous = path or None
 elif datasets:
-    given_name, _, given_number = given[len("history:") :].partition("@") if from_history else ("", "", "")
     if given_name in datasets and "previous_dataset" not in st.session_state:
         st.session_state["previous_dataset"] = given_name
     name = st.selectbox("Dataset", datasets, key="previous_dataset")
     versions = store.versions(name)
     labels = {f"version {v.number} of {v.published}": v.number for v in versions}
-    wanted = [label for label, number in labels.items() if str(number) == given_number] if name == given_name else []
+    wanted = [label for label, number in labels.items() if number == given_number] if name == given_name else []
     if wanted and "previous_version" not in st.session_state:
         st.session_state["previous_version"] = wanted[0]
     picked = st.selectbox("Version", list(labels)[::-1], key="previous_version")

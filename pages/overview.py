@@ -6,7 +6,7 @@ import appstate
 from dwcqa import charts
 from dwcqa.archive import ArchiveError
 from dwcqa.checks.metadata import metadata_summary
-from dwcqa.report import checklist_summary, idigbio_criteria, idigbio_ready
+from dwcqa.report import checklist_summary, idigbio_criteria, idigbio_ready, idigbio_reasons
 from dwcqa.summary import indexable
 
 archive = appstate.current_archive()
@@ -49,8 +49,7 @@ with verdict_place:
         gbif_column.error("**GBIF would not index this archive.** Blocking: " + ", ".join(f"`{b}`" for b in blocking))
     criteria = appstate.derived(idigbio_criteria, results)
     ready = idigbio_ready(criteria)
-    # The required criteria behind a "no" (or, when none fails, behind a "cannot tell").
-    reasons = "; ".join(f"{c['label']}: {c['detail']}" for c in criteria if c["level"] == "required" and c["ok"] is (False if ready is False else None))
+    reasons = "; ".join(f"{c['label']}: {c['detail']}" for c in idigbio_reasons(criteria))
     if ready is False:
         idigbio_column.error("**Not yet ready for iDigBio.** " + reasons)
     elif ready is None:
