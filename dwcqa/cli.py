@@ -110,9 +110,10 @@ def run_check(args) -> int:
 
 
 def _check_in_memory(args) -> dict:
-    from dwcqa.checks.runner import run
+    from dwcqa.checks.runner import run, warm_up
     from dwcqa.summary import report, write_issues
 
+    warm_up()
     archive = read(args.path)
     progress = _progress_printer() if sys.stderr.isatty() else None
     results = run(archive, progress=progress)

@@ -107,6 +107,7 @@ def run_clean(args) -> int:
     from dwcqa import amend
     from dwcqa.archive import read
     from dwcqa.archive.writer import WriteError, complete_eml
+    from dwcqa.checks.runner import warm_up
     from dwcqa.export import export
 
     checked = None
@@ -131,6 +132,7 @@ def run_clean(args) -> int:
             refusal = clean_memory_refusal(engine_results)
             if refusal:
                 raise EngineError(refusal)
+        warm_up(_options(args))
         archive = read(args.path)
         eml = None
         if args.licence or args.contact or args.title:

@@ -26,6 +26,7 @@ import csv
 import importlib.util
 from collections import OrderedDict
 from dataclasses import dataclass, field
+import threading
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -684,7 +685,11 @@ def _load(path: str | None, code_field: str | None, marine: bool | None, stamp: 
 def load_boundaries(path: str | None = None, code_field: str | None = None, marine: bool | None = None) -> Boundaries:
     """The boundaries (Natural Earth by default), loaded once per process and file."""
     stamp = Path(path).stat().st_mtime if path and Path(path).exists() else 0.0
-    return _load(str(path) if path else None, code_field, marine, stamp)
+    with _LOADING:  # a second caller (the checks, while a warm-up loads them) waits for the first
+        return _load(str(path) if path else None, code_field, marine, stamp)
+
+
+_LOADING = threading.Lock()
 
 
 def boundaries_for(options: dict | None) -> Boundaries:

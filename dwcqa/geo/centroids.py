@@ -9,6 +9,8 @@ land's area in km2, from the polygons' areas in degrees scaled by the cosine of 
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -21,8 +23,14 @@ def country_centres(boundaries: Boundaries) -> dict[str, tuple[np.ndarray, float
     once per boundaries."""
     cached = boundaries.__dict__.get("_centres")
     if cached is None:
-        cached = boundaries.__dict__["_centres"] = _centres(boundaries)
+        with _COMPUTING:  # computed once, also when a warm-up and a check ask at the same time
+            cached = boundaries.__dict__.get("_centres")
+            if cached is None:
+                cached = boundaries.__dict__["_centres"] = _centres(boundaries)
     return cached
+
+
+_COMPUTING = threading.Lock()
 
 
 def _centres(boundaries: Boundaries) -> dict[str, tuple[np.ndarray, float]]:

@@ -59,3 +59,30 @@ def test_progress_counts_every_check_once():
     assert sorted(c for c, _, _ in seen) == sorted(c.id for c in checks)
     assert [d for _, d, _ in seen] == list(range(1, len(checks) + 1))
     assert {t for _, _, t in seen} == {len(checks)}
+
+
+def test_warm_up_loads_the_boundaries_once_while_a_check_asks_for_them():
+    from dwcqa.geo import boundaries as geo_boundaries
+    from dwcqa.checks.runner import warm_up
+
+    geo_boundaries._load.cache_clear()
+    thread = warm_up()
+    asked = geo_boundaries.boundaries_for({})  # as a geography check would, while the load is under way
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert geo_boundaries._load.cache_info().misses == 1  # the second caller waited instead of loading again
+    assert geo_boundaries.boundaries_for({}) is asked
+    assert "_centres" in asked.__dict__  # the centroids too
+    assert "FR" in asked.__dict__["_centres"]
+
+
+def test_warm_up_leaves_a_failure_to_the_checks(tmp_path):
+    from dwcqa.checks.runner import warm_up
+
+    missing = {"boundaries_path": str(tmp_path / "no-such-boundaries.gpkg")}
+    thread = warm_up(missing)
+    thread.join(timeout=60)
+    assert not thread.is_alive()  # ended quietly
+    results = run(read(SAMPLE), options=missing, workers=1)
+    failed = [f.message for f in results.failures]
+    assert failed and all("no-such-boundaries.gpkg" in m for m in failed), failed  # the geography checks say why
