@@ -2,6 +2,7 @@
 
     python bench/bench_pipeline.py [SIZE_OR_PATH ...] [--repeat 1] [--top 10] [--profile]
                                    [--no-issues] [--no-export] [--settle SECONDS] [--max-rss-gb 18]
+                                   [--warm-memory auto|GB]
 
 SIZE_OR_PATH: archives (folder with meta.xml, zip) or numbers of records (``100k``, ``1M``,
 ``5M``; default: 100k 1M 5M), built once with ``bench/make_archive.py`` under
@@ -27,6 +28,10 @@ its ratio to the pyarrow parse is the target (<= 2.0 x at 1,000,000 records x ~1
 peak RSS <= 3 GB). ``--profile`` also runs the checks once under cProfile and prints the
 functions with the most own time. ``--max-rss-gb``: a run whose RSS passes this is stopped
 (reported as such) rather than let it push a shared machine into swap or the OOM killer.
+``--warm-memory``: each timed run first touches and frees this much memory (default ``auto``,
+6x the data), baseline and pipeline alike; on a virtual machine, memory left unused for a few
+seconds is slow to touch again, which otherwise weighs on whichever run meets it (see
+``bench_read.warm_memory``).
 """
 
 from __future__ import annotations
@@ -44,23 +49,25 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out"
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
-from bench_read import reset_peak, status_mb  # noqa: E402  (bench/ is the script's folder)
+from bench_read import reset_peak, status_mb, warm_memory  # noqa: E402  (bench/ is the script's folder)
 
 
 # -- worker side ------------------------------------------------------------------------------------
 
 
-def pipeline_worker(path: Path, issues: bool, export_to: Path | None, profile: bool) -> None:
+def pipeline_worker(path: Path, issues: bool, export_to: Path | None, profile: bool, warm_gb: float = 0.0) -> None:
     import gc
 
     import dwcqa.checks.registry as registry
     from dwcqa.archive import read
+    from dwcqa.checks.runner import warm_up
     from dwcqa.export import export
     from dwcqa.summary import report, write_issues
 
     checks = registry.all_checks()  # loads every check module (not timed)
     import dwcqa.geo.boundaries  # noqa: F401  (imports are not timed; the boundaries load lazily, timed)
 
+    warm_memory(warm_gb)
     figures: dict = {"stages": {}}
     base = status_mb("VmRSS")
     figures["base_mb"] = base
@@ -74,7 +81,11 @@ def pipeline_worker(path: Path, issues: bool, export_to: Path | None, profile: b
         figures["stages"][name] = {"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu, "peak_mb": status_mb("VmHWM")}
         return value
 
-    archive = stage("read", lambda: read(path))
+    def start_and_read():
+        warm_up()  # as `dwcqa check` does: boundaries load while the archive is read
+        return read(path)
+
+    archive = stage("read", start_and_read)
     figures["records"] = archive.core.records
     figures["columns"] = archive.core.data.shape[1]
     from bench_checks import timed_run  # each check function's wall time (same code path as run)
@@ -121,13 +132,14 @@ def pipeline_worker(path: Path, issues: bool, export_to: Path | None, profile: b
     print(json.dumps(figures))
 
 
-def pyarrow_worker(path: Path) -> None:
+def pyarrow_worker(path: Path, warm_gb: float = 0.0) -> None:
     import gc
 
     import pandas  # noqa: F401
     import pyarrow.csv  # noqa: F401
     from bench_read import _pyarrow_read
 
+    warm_memory(warm_gb)
     gc.collect()
     started = time.perf_counter()
     cpu = time.process_time()
@@ -178,8 +190,11 @@ def run_worker(arguments: list[str], limit_mb: float) -> dict:
     return json.loads(stdout.strip().splitlines()[-1])
 
 
-def run_check_cli(path: Path, limit_mb: float) -> dict:
-    """``dwcqa check PATH --json FILE`` end to end (interpreter start and imports included)."""
+def run_check_cli(path: Path, limit_mb: float, warm_gb: float) -> dict:
+    """``dwcqa check PATH --json FILE`` end to end (interpreter start and imports included),
+    right after a process that touched ``warm_gb`` of memory."""
+    if warm_gb > 0:
+        subprocess.run([sys.executable, "-c", f"import numpy; numpy.ones({int(warm_gb * (1 << 30))}, dtype=numpy.uint8)"], check=True)
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     target = OUT / f"report-{path.name}.json"
@@ -198,21 +213,23 @@ def run_check_cli(path: Path, limit_mb: float) -> dict:
 
 
 def report_archive(path: Path, args) -> None:
-    from bench_read import load_average, wait_until_quiet, warm_page_cache
+    from bench_read import load_average, wait_until_quiet, warm_gigabytes, warm_page_cache
 
     size = warm_page_cache(path)
+    warm_gb = warm_gigabytes(args.warm_memory, size)
+    warm = ["--warm-memory", str(warm_gb)]
     limit = args.max_rss_gb * 1024
     baselines = []
     for _ in range(args.repeat):
         if args.settle:
             wait_until_quiet(args.settle)
-        baselines.append(run_worker(["--worker", "pyarrow", str(path)], limit))
+        baselines.append(run_worker(["--worker", "pyarrow", str(path), *warm], limit))
     baseline = min(baselines, key=lambda r: r.get("wall", float("inf")))
     pipelines = []
     for number in range(args.repeat):
         if args.settle:
             wait_until_quiet(args.settle)
-        arguments = ["--worker", "pipeline", str(path)]
+        arguments = ["--worker", "pipeline", str(path), *warm]
         if not args.no_issues:
             arguments.append("--issues")
         if not args.no_export:
@@ -220,7 +237,7 @@ def report_archive(path: Path, args) -> None:
         if args.profile and number == args.repeat - 1:
             arguments.append("--profile")
         pipelines.append(run_worker(arguments, limit))
-    cli = run_check_cli(path, limit) if args.cli else None
+    cli = run_check_cli(path, limit, warm_gb) if args.cli else None
     load = load_average()
     print(f"\n## {path.name}: {size / (1 << 20):,.1f} MB on disk; python {sys.version.split()[0]}, {os.cpu_count()} CPUs; load average after {load}")
     if baseline.get("killed"):
@@ -235,6 +252,7 @@ def report_archive(path: Path, args) -> None:
     stages = best["stages"]
     parse = baseline["wall"]
     print(f"{best['records']:,} records x {best['columns']} columns; {best['checks_total']} registered checks; best of {len(done)} (baseline best of {len(baselines)}); peak RSS = VmHWM, imports ~{best['base_mb']:,.0f} MB")
+    print(f"memory warmed before each timed run: {warm_gb:g} GB (--warm-memory; 0 = off)")
     print()
     print("| stage | wall s | cpu s | x pyarrow | peak RSS MB |")
     print("|---|---:|---:|---:|---:|")
@@ -286,15 +304,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cli", action="store_true", help="also time `dwcqa check --json` end to end as a command")
     parser.add_argument("--settle", type=float, default=0, metavar="SECONDS", help="wait up to SECONDS for idle CPUs before each run")
     parser.add_argument("--max-rss-gb", type=float, default=18.0, help="stop a run whose RSS passes this (default 18)")
+    parser.add_argument("--warm-memory", default="auto", metavar="GB", help="touch this much memory before each timed run, baseline and pipeline alike (default auto: 6x the data, at most half the memory available; 0: off)")
     parser.add_argument("--worker", choices=("pyarrow", "pipeline"), help=argparse.SUPPRESS)
     parser.add_argument("--issues", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--export-to", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker == "pyarrow":
-        pyarrow_worker(Path(args.targets[0]))
+        pyarrow_worker(Path(args.targets[0]), float(args.warm_memory))
         return 0
     if args.worker == "pipeline":
-        pipeline_worker(Path(args.targets[0]), args.issues, Path(args.export_to) if args.export_to else None, args.profile)
+        pipeline_worker(Path(args.targets[0]), args.issues, Path(args.export_to) if args.export_to else None, args.profile, float(args.warm_memory))
         return 0
     from bench_read import resolve_target
 

@@ -53,6 +53,39 @@ def status_mb(key: str) -> float:
     return float("nan")
 
 
+def warm_memory(gigabytes: float) -> None:
+    """Touch and free this much memory before a timed call (then reset the peak).
+
+    On a virtual machine the host takes back guest memory that no process has used for a few
+    seconds; the next process to touch it pays several times the usual cost per page (here:
+    a pyarrow parse of 530 MB took 2.2-3.6 s on such memory and 1.8 s right after another
+    process had used it). Every contender is warmed the same way, so each is measured on
+    memory in the state a machine in steady use has.
+    """
+    if gigabytes > 0:
+        import numpy as np
+
+        block = np.ones(int(gigabytes * (1 << 30)), dtype=np.uint8)
+        del block
+    reset_peak()
+
+
+def warm_gigabytes(text: str, data_bytes: int) -> float:
+    """``--warm-memory``: a number of GB, or ``auto`` (6x the data, what the pipeline peaks at,
+    at most half of the memory available)."""
+    if text != "auto":
+        return float(text)
+    available = 0.0
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    available = int(line.split()[1]) / (1 << 20)
+    except OSError:
+        return 0.0
+    return round(min(6 * data_bytes / (1 << 30), available / 2), 2)
+
+
 def reset_peak() -> bool:
     """Reset VmHWM to the current RSS (Linux >= 4.0), so that a stage's peak is its own."""
     try:
@@ -117,7 +150,7 @@ def _dwcqa_read(path: Path):
     return archive.core.records, archive.core.data.shape[1]
 
 
-def worker(kind: str, path: Path) -> None:
+def worker(kind: str, path: Path, warm_gb: float = 0.0) -> None:
     import gc
     import resource
 
@@ -126,6 +159,7 @@ def worker(kind: str, path: Path) -> None:
 
     import dwcqa.archive  # noqa: F401
 
+    warm_memory(warm_gb)
     before_mb = status_mb("VmRSS")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     gc.collect()
@@ -244,11 +278,11 @@ def warm_page_cache(path: Path) -> int:
     return total
 
 
-def run_worker(kind: str, path: Path) -> dict:
+def run_worker(kind: str, path: Path, warm_gb: float = 0.0) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(path)],
+        [sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(path), "--warm-memory", str(warm_gb)],
         env=env,
         capture_output=True,
         text=True,
@@ -271,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         help="before each run wait up to SECONDS for the CPUs to be idle (other jobs on a shared machine)",
     )
     parser.add_argument("--no-pandas", action="store_true", help="skip the pyarrow+pandas context run")
+    parser.add_argument("--warm-memory", default="auto", metavar="GB", help="touch this much memory before each timed call, every contender alike (default auto: 6x the data, at most half the memory available; 0: off)")
     parser.add_argument("--worker", choices=CONTENDERS + ("profile",), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -278,11 +313,12 @@ def main(argv: list[str] | None = None) -> int:
             path = Path(args.target)
             profile_worker(path, OUT / f"profile-read-{path.name}.prof")
         else:
-            worker(args.worker, Path(args.target))
+            worker(args.worker, Path(args.target), float(args.warm_memory))
         return 0
 
     path = resolve_target(args.target)
     size = warm_page_cache(path)
+    warm_gb = warm_gigabytes(args.warm_memory, size)
     load_before = load_average()
     kinds = [k for k in CONTENDERS if not (args.no_pandas and k == "pyarrow+pandas")]
     results: dict[str, list[dict]] = {k: [] for k in kinds}
@@ -290,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         for kind in kinds:
             if args.settle and not wait_until_quiet(args.settle):
                 print(f"  (the machine did not get quiet within {args.settle:.0f} s; measuring anyway)")
-            result = run_worker(kind, path)
+            result = run_worker(kind, path, warm_gb)
             results[kind].append(result)
             print(f"  run {round_ + 1}/{args.repeat} {kind:<15} {result['wall']:7.2f} s  {result['peak_mb']:8,.0f} MB", flush=True)
 
@@ -301,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"archive: {path}  ({size / (1 << 20):,.1f} MB on disk)   python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     print(f"dwcqa/archive sources {reader_fingerprint()}; load average before {load_before}, after {load_average()} (other work on the machine inflates wall times)")
+    print(f"memory warmed before each timed call: {warm_gb:g} GB (--warm-memory)")
     print(f"best of {args.repeat} (wall and cpu each the lowest of the runs); peak RSS = VmHWM of the process, imports included (~{best['pyarrow']['base_mb']:.0f} MB after imports)")
     print()
     print(f"| {'contender':<15} | {'wall s':>7} | {'x pyarrow':>9} | {'cpu s':>6} | {'peak RSS MB':>11} | {'records':>11} | {'columns':>7} |")
