@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-import threading
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
