@@ -194,7 +194,7 @@ def run_check_cli(path: Path, limit_mb: float, warm_gb: float) -> dict:
     """``dwcqa check PATH --json FILE`` end to end (interpreter start and imports included),
     right after a process that touched ``warm_gb`` of memory."""
     if warm_gb > 0:
-        subprocess.run([sys.executable, "-c", f"import numpy; numpy.ones({int(warm_gb * (1 << 30))}, dtype=numpy.uint8)"], check=True)
+        subprocess.run([sys.executable, "-c", f"from bench_read import warm_memory; warm_memory({warm_gb})"], cwd=REPO / "bench", check=True)
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     target = OUT / f"report-{path.name}.json"

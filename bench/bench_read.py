@@ -75,14 +75,9 @@ def warm_gigabytes(text: str, data_bytes: int) -> float:
     at most half of the memory available)."""
     if text != "auto":
         return float(text)
-    available = 0.0
-    try:
-        with open("/proc/meminfo") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    available = int(line.split()[1]) / (1 << 20)
-    except OSError:
-        return 0.0
+    import psutil  # a dependency of distributed (requirements.txt)
+
+    available = psutil.virtual_memory().available / (1 << 30)
     return round(min(6 * data_bytes / (1 << 30), available / 2), 2)
 
 
