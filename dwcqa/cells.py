@@ -35,6 +35,10 @@ _MAY_START_BLANK[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 0xC2, 0xE1, 0xE2, 0xE3]
 _MAY_END_BLANK = np.zeros(256, dtype=bool)
 _MAY_END_BLANK[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 _MAY_END_BLANK[0x80:0xC0] = True
+# Both as bit flags of a row's first and last byte, looked up once per row.
+_MAY_BE_BLANK, _PLACEHOLDER_FIRST = np.uint8(1), np.uint8(2)
+_FIRST_FLAGS = (_MAY_START_BLANK * _MAY_BE_BLANK | _PLACEHOLDER_START * _PLACEHOLDER_FIRST).astype(np.uint8)
+_LAST_FLAGS = (_MAY_END_BLANK * _MAY_BE_BLANK).astype(np.uint8)
 
 
 @dataclass(frozen=True)
@@ -75,24 +79,108 @@ class Cells:
 
 def scan(values: pd.Series) -> Cells:
     """Scan a column of strings (pyarrow-backed or not; missing values allowed)."""
-    rows = len(values)
-    empty = np.zeros(rows, dtype=bool)
-    edges, blank_only, placeholder = [], [], []
-    start = 0
-    for chunk in _arrow_chunks(values):
-        found = _scan_chunk(chunk, empty[start : start + len(chunk)])
-        for kept, more in zip((edges, blank_only, placeholder), found):
-            kept.append(more + start)
-        start += len(chunk)
+    chunks = _ChunkBytes(_arrow_chunks(values), len(values))
+    present = chunks.present
+    none = np.empty(0, dtype=np.int64)
+    filled_count = int(np.count_nonzero(present))
+    if not filled_count:
+        return Cells(present, none, none, none)
+    if filled_count > len(present) // 2:
+        # Mostly filled: the first and last byte of every row (an empty one reads a
+        # neighbour's, masked out), without gathering the row numbers first.
+        first, last = chunks.edge_bytes()
+        flags = np.take(_FIRST_FLAGS, first)
+        flags |= np.take(_LAST_FLAGS, last)
+        flags *= present
+        candidates = np.flatnonzero(flags & _MAY_BE_BLANK)
+        sized = np.flatnonzero(flags & _PLACEHOLDER_FIRST)
+    else:
+        filled = np.flatnonzero(present)
+        first, last = chunks.edge_bytes(filled)
+        flags = np.take(_FIRST_FLAGS, first)
+        flags |= np.take(_LAST_FLAGS, last)
+        candidates = filled[(flags & _MAY_BE_BLANK) != 0]
+        sized = filled[(flags & _PLACEHOLDER_FIRST) != 0]
+    column = pa.chunked_array(chunks.chunks, type=pa.large_string())
+    edges = blank_only = placeholder = none
+    if len(candidates):
+        # Distinct candidate texts, each stripped once.
+        texts = pd.Series(column.take(pa.array(candidates)).to_numpy(zero_copy_only=False), dtype=object)
+        codes, distinct = pd.factorize(texts)
+        stripped = [value.strip() for value in distinct]
+        edges = candidates[np.array([s != v for s, v in zip(stripped, distinct)], dtype=bool)[codes]]
+        blank_only = candidates[np.array([not s for s in stripped], dtype=bool)[codes]]
+        placeholder = candidates[np.array([s in _PLACEHOLDER_SET for s in stripped], dtype=bool)[codes]]
+    # Placeholders without blanks around them: exact matches among values of their first
+    # bytes and lengths.
+    if len(sized):
+        sized = sized[_PLACEHOLDER_LENGTH[np.minimum(chunks.lengths(sized), len(_PLACEHOLDER_LENGTH) - 1)]]
+    if len(sized):
+        hits = pc.is_in(column.take(pa.array(sized)), value_set=_PLACEHOLDERS).to_numpy(zero_copy_only=False)
+        placeholder = np.union1d(placeholder, sized[hits])
+    present[blank_only] = False
+    present[placeholder] = False
+    return Cells(present, edges, blank_only, placeholder)
 
-    def joined(parts: list[np.ndarray]) -> np.ndarray:
-        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
-    present = ~empty
-    edges_rows, blank_rows, placeholder_rows = joined(edges), joined(blank_only), joined(placeholder)
-    present[blank_rows] = False
-    present[placeholder_rows] = False
-    return Cells(present, edges_rows, blank_rows, placeholder_rows)
+class _ChunkBytes:
+    """The offsets and bytes of a column's chunks, read through each chunk's own buffers.
+
+    Only the gathers run per chunk; the rest of the scan runs once on the whole column, so a
+    column parsed in many blocks costs about as much as one parsed in few."""
+
+    def __init__(self, chunks: list[pa.Array], rows: int):
+        self.chunks = chunks
+        self.rows = rows
+        self.present = np.zeros(rows, dtype=bool)  # not missing, not empty
+        self.texts = []  # (first row, offsets, bytes) of the chunks holding some text
+        start = 0
+        for chunk in chunks:
+            count = len(chunk)
+            buffers = chunk.buffers() if count else ()
+            if count and buffers[2] is not None:
+                offsets = np.frombuffer(buffers[1], dtype=np.int64)[chunk.offset : chunk.offset + count + 1]
+                if offsets[-1] != offsets[0]:
+                    present = self.present[start : start + count]
+                    np.not_equal(offsets[1:], offsets[:-1], out=present)
+                    if chunk.null_count:
+                        present &= chunk.is_valid().to_numpy(zero_copy_only=False)
+                    self.texts.append((start, offsets, np.frombuffer(buffers[2], dtype=np.uint8)))
+            start += count
+
+    def _parts(self, rows: np.ndarray | None):
+        """Per chunk with text: (slice of ``rows`` (or of all rows) in it, its positions in the chunk, offsets, bytes)."""
+        starts = [start for start, _, _ in self.texts]
+        if rows is None:
+            for start, offsets, data in self.texts:
+                yield slice(start, start + len(offsets) - 1), None, offsets, data
+            return
+        bounds = np.searchsorted(rows, starts + [self.rows])
+        for (start, offsets, data), low, high in zip(self.texts, bounds[:-1], bounds[1:]):
+            if high > low:
+                yield slice(low, high), rows[low:high] - start, offsets, data
+
+    def edge_bytes(self, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """First and last byte of the values of ``rows`` (default: every row; an empty value
+        then reads a neighbour's byte)."""
+        size = self.rows if rows is None else len(rows)
+        first = np.zeros(size, dtype=np.uint8)
+        last = np.zeros(size, dtype=np.uint8)
+        for part, at, offsets, data in self._parts(rows):
+            if at is None:
+                np.take(data, offsets[:-1], mode="clip", out=first[part])
+                np.take(data, offsets[1:] - 1, mode="clip", out=last[part])
+            else:
+                np.take(data, offsets[at], out=first[part])
+                np.take(data, offsets[at + 1] - 1, out=last[part])
+        return first, last
+
+    def lengths(self, rows: np.ndarray) -> np.ndarray:
+        """Byte length of the values of ``rows`` (sorted, each holding text)."""
+        found = np.zeros(len(rows), dtype=np.int64)
+        for part, at, offsets, _data in self._parts(rows):
+            found[part] = offsets[at + 1] - offsets[at]
+        return found
 
 
 def _arrow_chunks(values: pd.Series) -> list[pa.Array]:
@@ -103,58 +191,3 @@ def _arrow_chunks(values: pd.Series) -> list[pa.Array]:
         arrow = pa.array(values.astype(object).where(values.notna(), None), type=pa.large_string(), from_pandas=True)
     chunks = arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]
     return [c if c.type == pa.large_string() else c.cast(pa.large_string()) for c in chunks]
-
-
-def _scan_chunk(chunk: pa.Array, empty: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Marks ``empty`` in place; returns the chunk's rows with blank edges, blanks only and
-    placeholders."""
-    none = np.empty(0, dtype=np.int64)
-    rows = len(chunk)
-    if rows == 0:
-        return none, none, none
-    _validity, offsets_buffer, data_buffer = chunk.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[chunk.offset : chunk.offset + rows + 1]
-    if offsets[-1] == offsets[0]:  # no text at all: every value empty or missing
-        empty[:] = True
-        return none, none, none
-    starts, ends = offsets[:-1], offsets[1:]
-    filled_mask = ends != starts
-    if chunk.null_count:
-        filled_mask &= chunk.is_valid().to_numpy(zero_copy_only=False)
-    empty |= ~filled_mask
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(1, np.uint8)
-    filled_count = int(np.count_nonzero(filled_mask))
-    if not filled_count:
-        return none, none, none
-    if filled_count > rows // 2:
-        # Mostly filled: the first and last byte of every row (an empty one reads a
-        # neighbour's, masked out), without gathering the row numbers first.
-        first = data.take(starts, mode="clip")
-        last = data.take(ends - 1, mode="clip")
-        may_blank = filled_mask & (_MAY_START_BLANK[first] | _MAY_END_BLANK[last])
-        candidates = np.flatnonzero(may_blank)
-        sized = np.flatnonzero(filled_mask & _PLACEHOLDER_START[first])
-    else:
-        filled = np.flatnonzero(filled_mask)
-        first = data[starts[filled]]
-        last = data[ends[filled] - 1]
-        candidates = filled[_MAY_START_BLANK[first] | _MAY_END_BLANK[last]]
-        sized = filled[_PLACEHOLDER_START[first]]
-    edges = blank_only = placeholder = none
-    if len(candidates):
-        # Distinct candidate texts, each stripped once.
-        texts = pd.Series(chunk.take(pa.array(candidates)).to_numpy(zero_copy_only=False), dtype=object)
-        codes, distinct = pd.factorize(texts)
-        stripped = [value.strip() for value in distinct]
-        edges = candidates[np.array([s != v for s, v in zip(stripped, distinct)], dtype=bool)[codes]]
-        blank_only = candidates[np.array([not s for s in stripped], dtype=bool)[codes]]
-        placeholder = candidates[np.array([s in _PLACEHOLDER_SET for s in stripped], dtype=bool)[codes]]
-    # Placeholders without blanks around them: exact matches among values of their first
-    # bytes and lengths.
-    if len(sized):
-        lengths = np.minimum(ends[sized] - starts[sized], len(_PLACEHOLDER_LENGTH) - 1)
-        sized = sized[_PLACEHOLDER_LENGTH[lengths]]
-    if len(sized):
-        hits = pc.is_in(chunk.take(pa.array(sized)), value_set=_PLACEHOLDERS).to_numpy(zero_copy_only=False)
-        placeholder = np.union1d(placeholder, sized[hits])
-    return edges, blank_only, placeholder

@@ -57,6 +57,22 @@ def test_scan_of_a_chunked_sliced_column_keeps_row_positions():
         assert getattr(cells, name).tolist() == want.tolist(), name
 
 
+@pytest.mark.parametrize("filled_share", [0.9, 0.1])
+def test_scan_of_many_chunks_agrees_with_one_chunk(filled_share):
+    # Mostly filled and mostly empty columns take different paths; the chunks include an
+    # empty one, one without any text and sliced ones, as a reader's blocks can be.
+    rng = np.random.default_rng(7)
+    values = [rng.choice(VALUES) if rng.random() < filled_share else rng.choice(["", None]) for _ in range(3000)]
+    values[1000:1200] = [""] * 200
+    cuts = [0, 1, 400, 400, 1000, 1200, 2999, 3000]
+    chunks = [pa.array(["pad", *values[a:b]], type=pa.large_string()).slice(1) for a, b in zip(cuts, cuts[1:])]
+    cells = scan(pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))))
+    for name, want in expected(values).items():
+        assert getattr(cells, name).tolist() == want.tolist(), name
+    single = scan(pd.Series(values, dtype=STRING))
+    assert cells.present.tolist() == single.present.tolist()
+
+
 def test_scan_of_an_empty_column():
     cells = scan(pd.Series([], dtype=STRING))
     assert cells.present.shape == (0,)
