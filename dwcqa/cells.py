@@ -36,9 +36,12 @@ _MAY_END_BLANK = np.zeros(256, dtype=bool)
 _MAY_END_BLANK[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 _MAY_END_BLANK[0x80:0xC0] = True
 # Both as bit flags of a row's first and last byte, looked up once per row.
-_MAY_BE_BLANK, _PLACEHOLDER_FIRST = np.uint8(1), np.uint8(2)
+_PLACEHOLDER_END = np.zeros(256, dtype=bool)
+_PLACEHOLDER_END[[v.encode()[-1] for v in VERBATIM_NULLS]] = True
+_MAY_BE_BLANK, _PLACEHOLDER_FIRST, _PLACEHOLDER_LAST = np.uint8(1), np.uint8(2), np.uint8(4)
+_PLACEHOLDER_EDGES = _PLACEHOLDER_FIRST | _PLACEHOLDER_LAST
 _FIRST_FLAGS = (_MAY_START_BLANK * _MAY_BE_BLANK | _PLACEHOLDER_START * _PLACEHOLDER_FIRST).astype(np.uint8)
-_LAST_FLAGS = (_MAY_END_BLANK * _MAY_BE_BLANK).astype(np.uint8)
+_LAST_FLAGS = (_MAY_END_BLANK * _MAY_BE_BLANK | _PLACEHOLDER_END * _PLACEHOLDER_LAST).astype(np.uint8)
 
 
 @dataclass(frozen=True)
@@ -93,14 +96,14 @@ def scan(values: pd.Series) -> Cells:
         flags |= np.take(_LAST_FLAGS, last)
         flags *= present
         candidates = np.flatnonzero(flags & _MAY_BE_BLANK)
-        sized = np.flatnonzero(flags & _PLACEHOLDER_FIRST)
+        sized = np.flatnonzero((flags & _PLACEHOLDER_EDGES) == _PLACEHOLDER_EDGES)
     else:
         filled = np.flatnonzero(present)
         first, last = chunks.edge_bytes(filled)
         flags = np.take(_FIRST_FLAGS, first)
         flags |= np.take(_LAST_FLAGS, last)
         candidates = filled[(flags & _MAY_BE_BLANK) != 0]
-        sized = filled[(flags & _PLACEHOLDER_FIRST) != 0]
+        sized = filled[(flags & _PLACEHOLDER_EDGES) == _PLACEHOLDER_EDGES]
     column = pa.chunked_array(chunks.chunks, type=pa.large_string())
     edges = blank_only = placeholder = none
     if len(candidates):
@@ -111,8 +114,8 @@ def scan(values: pd.Series) -> Cells:
         edges = candidates[np.array([s != v for s, v in zip(stripped, distinct)], dtype=bool)[codes]]
         blank_only = candidates[np.array([not s for s in stripped], dtype=bool)[codes]]
         placeholder = candidates[np.array([s in _PLACEHOLDER_SET for s in stripped], dtype=bool)[codes]]
-    # Placeholders without blanks around them: exact matches among values of their first
-    # bytes and lengths.
+    # Placeholders without blanks around them: exact matches among values of their first and
+    # last bytes and lengths.
     if len(sized):
         sized = sized[_PLACEHOLDER_LENGTH[np.minimum(chunks.lengths(sized), len(_PLACEHOLDER_LENGTH) - 1)]]
     if len(sized):

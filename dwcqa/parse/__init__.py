@@ -116,9 +116,10 @@ def keys_of(values: pd.Series | None, records: int, fold_case: bool = False) -> 
     return _keys(*_encode(values, fold_case), fold_case)
 
 
-def _encode(values: pd.Series, fold_case: bool) -> tuple[np.ndarray, pa.Array]:
-    """Dictionary codes (-1 for nulls) and the dictionary of the trimmed values."""
-    text = pc.utf8_trim_whitespace(_arrow(values))
+def _encode(values: pd.Series, fold_case: bool, trim: bool = True) -> tuple[np.ndarray, pa.Array]:
+    """Dictionary codes (-1 for nulls) and the dictionary of the trimmed values (``trim=False``:
+    the caller knows no value starts or ends with a blank)."""
+    text = pc.utf8_trim_whitespace(_arrow(values)) if trim else _arrow(values)
     if fold_case:
         text = pc.utf8_lower(text)
     # Hashing one contiguous array is twice as fast as hashing the parser's blocks one by one.
@@ -152,7 +153,10 @@ def cached_keys(context, term: str, fold_case: bool = False) -> np.ndarray:
             return np.full(context.records, -1, dtype=np.int64)
         # Without capitals, folding changes nothing: share the hashing with the exact keys.
         fold_first = fold_case and has_capitals(values)
-        encoded = context.cached(("parse.encoded", term, fold_first), lambda: _encode(values, fold_first))
+        # The cell scan (shared with the completeness checks) knows whether any value has
+        # blanks to trim: Python's str.strip removes every character pyarrow's trim does.
+        trim = len(context.cells(term).blank_edges_rows) > 0
+        encoded = context.cached(("parse.encoded", term, fold_first), lambda: _encode(values, fold_first, trim))
         return _keys(*encoded, fold_case)
 
     return context.cached(("parse.keys", term, fold_case), compute)
