@@ -46,16 +46,28 @@ _LAST_FLAGS = (_MAY_END_BLANK * _MAY_BE_BLANK | _PLACEHOLDER_END * _PLACEHOLDER_
 
 @dataclass(frozen=True)
 class Cells:
-    """Per row of a column. Only ``present`` is kept whole; the rarer kinds are kept as row
-    positions, so that a run over hundreds of columns holds one byte per cell, not four."""
+    """Per row of a column. ``present`` is kept as one bit per row and the rarer kinds as row
+    positions, so that a run over hundreds of columns holds about one bit per cell: at a
+    million records the 170 columns of a full export keep 21 MB instead of 170 MB."""
 
-    present: np.ndarray  # bool: a real value (not empty, not only blanks, not a placeholder)
+    present_bits: np.ndarray  # uint8, np.packbits of present
+    rows: int
     blank_edges_rows: np.ndarray  # int64: starts or ends with a blank (blank-only included)
     blank_only_rows: np.ndarray  # int64: nothing but blanks
     placeholder_rows: np.ndarray  # int64: a null placeholder such as NULL or \N, blanks ignored
 
+    @classmethod
+    def of(cls, present: np.ndarray, blank_edges_rows: np.ndarray, blank_only_rows: np.ndarray, placeholder_rows: np.ndarray) -> Cells:
+        return cls(np.packbits(present), len(present), blank_edges_rows, blank_only_rows, placeholder_rows)
+
+    @property
+    def present(self) -> np.ndarray:
+        """bool per row: a real value (not empty, not only blanks, not a placeholder). A new
+        array on each call (unpacking a million rows takes well under a millisecond)."""
+        return np.unpackbits(self.present_bits, count=self.rows).view(bool)
+
     def _mask(self, rows: np.ndarray) -> np.ndarray:
-        mask = np.zeros(len(self.present), dtype=bool)
+        mask = np.zeros(self.rows, dtype=bool)
         mask[rows] = True
         return mask
 
@@ -87,7 +99,7 @@ def scan(values: pd.Series) -> Cells:
     none = np.empty(0, dtype=np.int64)
     filled_count = int(np.count_nonzero(present))
     if not filled_count:
-        return Cells(present, none, none, none)
+        return Cells.of(present, none, none, none)
     if filled_count > len(present) // 2:
         # Mostly filled: the first and last byte of every row (an empty one reads a
         # neighbour's, masked out), without gathering the row numbers first.
@@ -123,7 +135,7 @@ def scan(values: pd.Series) -> Cells:
         placeholder = np.union1d(placeholder, sized[hits])
     present[blank_only] = False
     present[placeholder] = False
-    return Cells(present, edges, blank_only, placeholder)
+    return Cells.of(present, edges, blank_only, placeholder)
 
 
 class _ChunkBytes:

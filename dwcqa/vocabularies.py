@@ -142,10 +142,23 @@ def _lookup_one(vocabulary: str, text: str) -> tuple[int, str | None]:
 
 @dataclass(frozen=True)
 class Classified:
-    """Per record: status (EMPTY/STANDARD/VARIANT/UNKNOWN) and the standard form (or None)."""
+    """Per record: status (EMPTY/STANDARD/VARIANT/UNKNOWN) and the standard form (or None).
+
+    The forms are kept per distinct value: a million records of a vocabulary term hold a
+    handful of forms, and an object array per record would cost 8 bytes each."""
 
     status: np.ndarray  # int8 per record
-    standard: np.ndarray  # object per record: standard form, None when EMPTY or UNKNOWN
+    codes: np.ndarray  # int32 per record: its distinct value, -1 where missing
+    forms: np.ndarray  # object per distinct value, then one slot for missing: standard form or None
+
+    @property
+    def standard(self) -> np.ndarray:
+        """object per record: standard form, None when EMPTY or UNKNOWN."""
+        return expand(self.codes, self.forms)
+
+    def standard_is(self, form: str) -> np.ndarray:
+        """bool per record: the standard form is ``form``."""
+        return expand(self.codes, np.array([f == form for f in self.forms], dtype=bool))
 
 
 def classify(vocabulary: str, values: pd.Series) -> Classified:
@@ -162,7 +175,7 @@ def classify(vocabulary: str, values: pd.Series) -> Classified:
         else:
             statuses[i], forms[i] = _lookup_one(vocabulary, text)
     statuses[-1], forms[-1] = EMPTY, None  # the slot of missing values (code -1)
-    return Classified(expand(codes, statuses), expand(codes, forms))
+    return Classified(expand(codes, statuses), codes.astype(np.int32), forms)
 
 
 def standardise(vocabulary: str, values: pd.Series) -> pd.Series:

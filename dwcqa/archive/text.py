@@ -26,7 +26,7 @@ from dwcqa.archive.model import STRING, Dialect, Problem, RaggedRow
 
 SAMPLE_BYTES = 1 << 16
 SAMPLE_ROWS = 200
-BLOCK_SIZE = 1 << 26
+BLOCK_SIZE = 1 << 23  # 8 MB: see bench/README.md, "Parse blocks"
 BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32"),

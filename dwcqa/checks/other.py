@@ -160,9 +160,8 @@ def individual_count_conflicts(context):
     if context.column(INDIVIDUAL_COUNT) is None or status is None:
         return None
     count = cached_numbers(context, INDIVIDUAL_COUNT, integer=True)
-    standard = status.standard
-    present = standard == "present"
-    absent = standard == "absent"
+    present = status.standard_is("present")
+    absent = status.standard_is("absent")
     return count.numeric & (((count.value == 0) & present) | ((count.value > 0) & absent))
 
 

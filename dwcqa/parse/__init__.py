@@ -112,7 +112,7 @@ def keys_of(values: pd.Series | None, records: int, fold_case: bool = False) -> 
     """Integer codes per record of trimmed (optionally case-folded) values, for grouping; -1 where
     the value is missing (empty or a verbatim null). One pyarrow hashing pass over the column."""
     if values is None:
-        return np.full(records, -1, dtype=np.int64)
+        return np.full(records, -1, dtype=np.int32)
     return _keys(*_encode(values, fold_case), fold_case)
 
 
@@ -124,7 +124,8 @@ def _encode(values: pd.Series, fold_case: bool, trim: bool = True) -> tuple[np.n
         text = pc.utf8_lower(text)
     # Hashing one contiguous array is twice as fast as hashing the parser's blocks one by one.
     encoded = pc.dictionary_encode(text.combine_chunks())
-    indices = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    # int32, as Arrow's dictionary indices are: half the memory of int64 per record.
+    indices = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int32)
     return indices, encoded.dictionary
 
 
@@ -150,7 +151,7 @@ def cached_keys(context, term: str, fold_case: bool = False) -> np.ndarray:
     def compute() -> np.ndarray:
         values = context.column(term)
         if values is None:
-            return np.full(context.records, -1, dtype=np.int64)
+            return np.full(context.records, -1, dtype=np.int32)
         # Without capitals, folding changes nothing: share the hashing with the exact keys.
         fold_first = fold_case and has_capitals(values)
         # The cell scan (shared with the completeness checks) knows whether any value has

@@ -51,7 +51,7 @@ class Dates:
 
     present: np.ndarray  # bool: has a value (not empty, not a verbatim null)
     valid: np.ndarray  # bool: present and valid ISO 8601
-    start: np.ndarray  # int64: first day (days since 1970-01-01); 0 where not valid
+    start: np.ndarray  # int32: first day (days since 1970-01-01); 0 where not valid
     end: np.ndarray  # int64: last day, inclusive
     precision: np.ndarray  # int8: precision of the start (YEAR, MONTH, DAY); 0 where not valid
     end_precision: np.ndarray  # int8: precision of the end
@@ -184,8 +184,9 @@ def parse_unique(array: pa.Array) -> dict[str, np.ndarray]:
 
     valid = matched & ~absent & s_valid
     valid &= ~interval | (e_valid & ~bad_truncation & (e_first >= s_first))
-    start = np.where(valid, s_first, 0)
-    end = np.where(valid, np.where(interval, e_last, s_last), 0)
+    # Days of years 0000-9999 fit in 32 bits: half the memory per record.
+    start = np.where(valid, s_first, 0).astype(np.int32)
+    end = np.where(valid, np.where(interval, e_last, s_last), 0).astype(np.int32)
     precision = np.where(valid, s_prec, 0).astype(np.int8)
     end_precision = np.where(valid, np.where(interval, e_prec, s_prec), 0).astype(np.int8)
     return {"present": ~absent, "valid": valid, "start": start, "end": end, "precision": precision, "end_precision": end_precision}
@@ -195,7 +196,7 @@ def parse_dates(values: pd.Series | None, records: int) -> Dates:
     """Parse a column of verbatim dates (None = the term is absent: nothing present)."""
     if values is None:
         false = np.zeros(records, dtype=bool)
-        zeros = np.zeros(records, dtype=np.int64)
+        zeros = np.zeros(records, dtype=np.int32)
         return Dates(false, false, zeros, zeros, zeros.astype(np.int8), zeros.astype(np.int8))
     codes, uniques = distinct_arrow(values)
     parsed = parse_unique(uniques)
