@@ -26,16 +26,42 @@ IMPERIAL = r"(?i)\d\s*(?:ft\b|ft\.|feet\b|foot\b|'|′|yds?\b|yards?\b|mi\b|mile
 
 @dataclass(frozen=True)
 class Numbers:
-    """One entry per record."""
+    """One entry per record, computed on access from the record's distinct value: a column
+    keeps 4 bytes per record (its codes) instead of 11."""
 
-    present: np.ndarray  # bool: has a value (not empty, not a verbatim null)
-    numeric: np.ndarray  # bool: present and a plain number (integer only, when parsed as such)
-    value: np.ndarray  # float64: the number, NaN where not numeric
-    imperial: np.ndarray  # bool: present, not numeric, and names an imperial unit
+    codes: np.ndarray  # int32 per record: its distinct value, -1 where missing
+    per_distinct: dict[str, np.ndarray]  # per distinct value, then one slot for missing
+
+    def _expand(self, name: str) -> np.ndarray:
+        return expand(self.codes, self.per_distinct[name])
+
+    @property
+    def present(self) -> np.ndarray:
+        """bool: has a value (not empty, not a verbatim null)."""
+        return self._expand("present")
+
+    @property
+    def numeric(self) -> np.ndarray:
+        """bool: present and a plain number (integer only, when parsed as such)."""
+        return self._expand("numeric")
+
+    @property
+    def value(self) -> np.ndarray:
+        """float64: the number, NaN where not numeric."""
+        return self._expand("value")
+
+    @property
+    def imperial(self) -> np.ndarray:
+        """bool: present, not numeric, and names an imperial unit."""
+        return self._expand("imperial")
 
     @property
     def non_numeric(self) -> np.ndarray:
-        return self.present & ~self.numeric
+        return expand(self.codes, self.per_distinct["present"] & ~self.per_distinct["numeric"])
+
+
+_MISSING = {"present": False, "numeric": False, "value": np.nan, "imperial": False}
+_DTYPES = {"present": bool, "numeric": bool, "value": np.float64, "imperial": bool}
 
 
 def _parse_unique(array: pa.Array, integer: bool) -> dict[str, np.ndarray]:
@@ -52,12 +78,9 @@ def _parse_unique(array: pa.Array, integer: bool) -> dict[str, np.ndarray]:
 
 def parse_numbers(values: pd.Series | None, records: int, integer: bool = False) -> Numbers:
     """Parse a column of verbatim numbers (None = the term is absent)."""
-    if values is None:
-        false = np.zeros(records, dtype=bool)
-        return Numbers(false, false, np.full(records, np.nan), false)
-    codes, uniques = distinct_arrow(values)
+    codes, uniques = distinct_arrow(values) if values is not None else (None, ())
     if len(uniques) == 0:
-        return parse_numbers(None, records)
+        nothing = {k: np.array([fill], dtype=_DTYPES[k]) for k, fill in _MISSING.items()}
+        return Numbers(np.full(records, -1, dtype=np.int32), nothing)
     parsed = _parse_unique(uniques, integer)
-    fills = {"present": False, "numeric": False, "value": np.nan, "imperial": False}
-    return Numbers(**{k: expand(codes, with_missing_slot(v, fills[k])) for k, v in parsed.items()})
+    return Numbers(codes.astype(np.int32), {k: with_missing_slot(v, _MISSING[k]) for k, v in parsed.items()})
