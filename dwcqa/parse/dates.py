@@ -52,7 +52,7 @@ class Dates:
     present: np.ndarray  # bool: has a value (not empty, not a verbatim null)
     valid: np.ndarray  # bool: present and valid ISO 8601
     start: np.ndarray  # int32: first day (days since 1970-01-01); 0 where not valid
-    end: np.ndarray  # int64: last day, inclusive
+    end: np.ndarray  # int32: last day, inclusive
     precision: np.ndarray  # int8: precision of the start (YEAR, MONTH, DAY); 0 where not valid
     end_precision: np.ndarray  # int8: precision of the end
 

@@ -81,6 +81,6 @@ def parse_numbers(values: pd.Series | None, records: int, integer: bool = False)
     codes, uniques = distinct_arrow(values) if values is not None else (None, ())
     if len(uniques) == 0:
         nothing = {k: np.array([fill], dtype=_DTYPES[k]) for k, fill in _MISSING.items()}
-        return Numbers(np.full(records, -1, dtype=np.int32), nothing)
+        return Numbers(np.broadcast_to(np.int32(-1), (records,)), nothing)  # read-only, no memory
     parsed = _parse_unique(uniques, integer)
     return Numbers(codes.astype(np.int32), {k: with_missing_slot(v, _MISSING[k]) for k, v in parsed.items()})

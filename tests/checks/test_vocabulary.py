@@ -167,3 +167,12 @@ def test_build_script_reproduces_the_table(tmp_path):
     subprocess.run([sys.executable, str(REPO / "scripts" / "build_vocabularies.py"), str(corpus), "--out", str(tmp_path)], check=True, capture_output=True)
     for name in ("vocab_synonyms.csv", "VOCAB_SOURCES.md"):
         assert (tmp_path / name).read_bytes() == (REPO / "dwcqa" / "standards" / name).read_bytes(), name
+
+
+def test_classified_keeps_forms_per_distinct_value_and_gives_them_per_record():
+    values = pd.Series(["present", "Present", None, "absent", "", "presnt", "present"], dtype="string[pyarrow]")
+    result = classify("occurrenceStatus", values)
+    assert result.standard.tolist() == ["present", "present", None, "absent", None, None, "present"]
+    assert result.standard_is("present").tolist() == [True, True, False, False, False, False, True]
+    assert result.standard_is("absent").tolist() == [False, False, False, True, False, False, False]
+    assert len(result.forms) == 6  # five distinct values and the slot of missing ones
