@@ -106,8 +106,11 @@ def occurrence_id_not_guid(context):
         return None
 
     def compute():
-        # identifiers are (nearly) all distinct: match the column directly, without factorizing
-        text = pc.utf8_trim_whitespace(_arrow(values))
+        # identifiers are (nearly) all distinct: match the column directly, without factorizing,
+        # and trimmed only when the cell scan found blanks at the edges of some value
+        text = _arrow(values)
+        if len(context.cells(OCCURRENCE_ID).blank_edges_rows):
+            text = pc.utf8_trim_whitespace(text)
         good = np.asarray(pc.fill_null(pc.match_substring_regex(text, GUID_LIKE), False).to_numpy(zero_copy_only=False), dtype=bool)
         return ~good & context.present(OCCURRENCE_ID)
 

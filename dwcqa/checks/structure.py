@@ -30,14 +30,13 @@ from pathlib import PurePosixPath
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
 from dwcqa.archive.model import Problem, Table
 from dwcqa.archive.xmlsafe import local_name, namespace_of, parse_xml
 from dwcqa.checks.context import Context
 from dwcqa.checks.registry import ArchiveFinding, archive_check, record_check
 from dwcqa.errors import ArchiveError
-from dwcqa.parse import _arrow, duplicated
+from dwcqa.parse import _arrow, _encode, cached_encoding, duplicated
 from dwcqa.terms import DWC, DWC_TEXT_NS, is_known, known_terms, short_name
 
 GBIF = "http://rs.gbif.org/terms/1.0/"
@@ -1082,17 +1081,21 @@ def _duplicated(values: pd.Series, context: Context | None = None) -> np.ndarray
 
     With a context, computed once per column data: the core's id column is often the
     occurrenceID column too."""
-    if context is not None:
-        arrow = _arrow(values)
-        key = ("structure.duplicated", tuple((c.buffers()[1].address, c.offset, len(c)) for c in arrow.chunks))
-        return context.cached(key, lambda: _duplicated(values))
-    blank = _blank(values)
-    if blank.all():
-        return np.zeros(len(values), dtype=bool)
-    # Exact values (no trimming): hash one contiguous array, then count codes of filled rows.
-    codes = np.asarray(pc.dictionary_encode(_arrow(values).combine_chunks()).indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    codes[blank] = -1
-    return duplicated(codes)
+
+    def compute() -> np.ndarray:
+        blank = _blank(values)
+        if blank.all():
+            return np.zeros(len(values), dtype=bool)
+        # Exact values (no trimming), hashed once per column data with a context (shared with
+        # the identifier keys), then the codes of filled rows counted.
+        codes = cached_encoding(context, values)[0] if context is not None else _encode(values, fold_case=False, trim=False)[0]
+        return duplicated(np.where(blank, -1, codes))
+
+    if context is None:
+        return compute()
+    arrow = _arrow(values)
+    key = ("structure.duplicated", tuple((c.buffers()[1].address, c.offset, len(c)) for c in arrow.chunks))
+    return context.cached(key, compute)
 
 
 @record_check(

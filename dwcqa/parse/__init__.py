@@ -129,6 +129,15 @@ def _encode(values: pd.Series, fold_case: bool, trim: bool = True) -> tuple[np.n
     return indices, encoded.dictionary
 
 
+def cached_encoding(context, values: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """Dictionary codes (-1 for nulls) and dictionary of a column's values exactly as they are,
+    computed once per column data: the uniqueness checks and the identifier keys of a column
+    without blanks at its edges hash the same million values."""
+    arrow = _arrow(values)
+    data = tuple(tuple(b.address if b is not None else 0 for b in c.buffers()) + (c.offset, len(c)) for c in arrow.chunks)
+    return context.cached(("parse.encoding", data), lambda: _encode(values, fold_case=False, trim=False))
+
+
 def _keys(indices: np.ndarray, dictionary: pa.Array, fold_case: bool) -> np.ndarray:
     """Codes with -1 where the (trimmed) value is empty or a verbatim null."""
     if not len(dictionary):
@@ -157,7 +166,10 @@ def cached_keys(context, term: str, fold_case: bool = False) -> np.ndarray:
         # The cell scan (shared with the completeness checks) knows whether any value has
         # blanks to trim: Python's str.strip removes every character pyarrow's trim does.
         trim = len(context.cells(term).blank_edges_rows) > 0
-        encoded = context.cached(("parse.encoded", term, fold_first), lambda: _encode(values, fold_first, trim))
+        if not fold_first and not trim:
+            encoded = cached_encoding(context, values)
+        else:
+            encoded = context.cached(("parse.encoded", term, fold_first), lambda: _encode(values, fold_first, trim))
         return _keys(*encoded, fold_case)
 
     return context.cached(("parse.keys", term, fold_case), compute)

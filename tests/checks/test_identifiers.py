@@ -125,6 +125,14 @@ def test_guid_like_forms(tmp_path):
     assert mask.tolist() == [False, False, False, False, False, True, True, True, False]
 
 
+def test_guid_like_forms_with_blanks_at_the_edges(tmp_path):
+    # Blanks are the whitespace check's finding; the identifier itself is GUID-like.
+    ids = [" urn:uuid:480c3af9-e73c-4b50-afe8-44f648d59184", "doi:10.1234/abc\t", " 12345 "]
+    archive = table(tmp_path, {"occurrenceID": ids})
+    mask = run(archive, [get("OCCURRENCE_ID_NOT_GUID")]).masks["OCCURRENCE_ID_NOT_GUID"]
+    assert mask.tolist() == [False, False, True]
+
+
 def test_catalog_numbers_compared_within_institution_and_collection(tmp_path):
     archive = table(
         tmp_path,
