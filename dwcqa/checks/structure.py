@@ -1095,7 +1095,8 @@ def _duplicated(values: pd.Series, context: Context | None = None) -> np.ndarray
         return compute()
     arrow = _arrow(values)
     key = ("structure.duplicated", tuple((c.buffers()[1].address, c.offset, len(c)) for c in arrow.chunks))
-    return context.cached(key, compute)
+    # The entry holds the column too: while it lives, no other data can take its addresses.
+    return context.cached(key, lambda: (compute(), arrow))[0]
 
 
 @record_check(

@@ -135,7 +135,8 @@ def cached_encoding(context, values: pd.Series) -> tuple[np.ndarray, pa.Array]:
     without blanks at its edges hash the same million values."""
     arrow = _arrow(values)
     data = tuple(tuple(b.address if b is not None else 0 for b in c.buffers()) + (c.offset, len(c)) for c in arrow.chunks)
-    return context.cached(("parse.encoding", data), lambda: _encode(values, fold_case=False, trim=False))
+    # The entry holds the column too: while it lives, no other data can take its addresses.
+    return context.cached(("parse.encoding", data), lambda: (_encode(values, fold_case=False, trim=False), arrow))[0]
 
 
 def _keys(indices: np.ndarray, dictionary: pa.Array, fold_case: bool) -> np.ndarray:
