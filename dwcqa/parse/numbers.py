@@ -24,6 +24,11 @@ INTEGER = r"^[+-]?\d+$"
 IMPERIAL = r"(?i)\d\s*(?:ft\b|ft\.|feet\b|foot\b|'|′|yds?\b|yards?\b|mi\b|miles?\b)"
 
 
+def _per_record(name: str, doc: str) -> property:
+    """A per-record array, expanded on access from the values per distinct value."""
+    return property(lambda self: expand(self.codes, self.per_distinct[name]), doc=doc)
+
+
 @dataclass(frozen=True)
 class Numbers:
     """One entry per record, computed on access from the record's distinct value: a column
@@ -32,28 +37,10 @@ class Numbers:
     codes: np.ndarray  # int32 per record: its distinct value, -1 where missing
     per_distinct: dict[str, np.ndarray]  # per distinct value, then one slot for missing
 
-    def _expand(self, name: str) -> np.ndarray:
-        return expand(self.codes, self.per_distinct[name])
-
-    @property
-    def present(self) -> np.ndarray:
-        """bool: has a value (not empty, not a verbatim null)."""
-        return self._expand("present")
-
-    @property
-    def numeric(self) -> np.ndarray:
-        """bool: present and a plain number (integer only, when parsed as such)."""
-        return self._expand("numeric")
-
-    @property
-    def value(self) -> np.ndarray:
-        """float64: the number, NaN where not numeric."""
-        return self._expand("value")
-
-    @property
-    def imperial(self) -> np.ndarray:
-        """bool: present, not numeric, and names an imperial unit."""
-        return self._expand("imperial")
+    present = _per_record("present", "bool: has a value (not empty, not a verbatim null).")
+    numeric = _per_record("numeric", "bool: present and a plain number (integer only, when parsed as such).")
+    value = _per_record("value", "float64: the number, NaN where not numeric.")
+    imperial = _per_record("imperial", "bool: present, not numeric, and names an imperial unit.")
 
     @property
     def non_numeric(self) -> np.ndarray:
