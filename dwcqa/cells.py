@@ -103,17 +103,13 @@ def scan(values: pd.Series) -> Cells:
     if filled_count > len(present) // 2:
         # Mostly filled: the first and last byte of every row (an empty one reads a
         # neighbour's, masked out), without gathering the row numbers first.
-        first, last = chunks.edge_bytes()
-        flags = np.take(_FIRST_FLAGS, first)
-        flags |= np.take(_LAST_FLAGS, last)
+        flags = _edge_flags(*chunks.edge_bytes())
         flags *= present
         candidates = np.flatnonzero(flags & _MAY_BE_BLANK)
         sized = np.flatnonzero((flags & _PLACEHOLDER_EDGES) == _PLACEHOLDER_EDGES)
     else:
         filled = np.flatnonzero(present)
-        first, last = chunks.edge_bytes(filled)
-        flags = np.take(_FIRST_FLAGS, first)
-        flags |= np.take(_LAST_FLAGS, last)
+        flags = _edge_flags(*chunks.edge_bytes(filled))
         candidates = filled[(flags & _MAY_BE_BLANK) != 0]
         sized = filled[(flags & _PLACEHOLDER_EDGES) == _PLACEHOLDER_EDGES]
     column = pa.chunked_array(chunks.chunks, type=pa.large_string())
@@ -136,6 +132,13 @@ def scan(values: pd.Series) -> Cells:
     present[blank_only] = False
     present[placeholder] = False
     return Cells.of(present, edges, blank_only, placeholder)
+
+
+def _edge_flags(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Bit flags per value from its first and last byte (_MAY_BE_BLANK, _PLACEHOLDER_*)."""
+    flags = np.take(_FIRST_FLAGS, first)
+    flags |= np.take(_LAST_FLAGS, last)
+    return flags
 
 
 class _ChunkBytes:

@@ -60,6 +60,11 @@ class Context:
 
         return self.cached(("cells", position, term, with_default), compute)
 
+    def has_blank_edges(self, term: str) -> bool:
+        """Some core value of the term starts or ends with a blank (as Python's str.strip sees
+        it, which removes every character pyarrow's trim does): without any, trimming is a no-op."""
+        return len(self.cells(term).blank_edges_rows) > 0
+
     def scan_columns(self, terms, position: int = 0, effective: bool = True) -> None:
         """Compute :meth:`cells` of many columns on all CPUs: the scan runs in numpy and Arrow,
         which release the GIL, so threads share the work (1.8x on 2 cores)."""

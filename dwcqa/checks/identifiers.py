@@ -77,7 +77,7 @@ def occurrence_id_differs_only_in_case(context):
     values = context.column(OCCURRENCE_ID)
     if values is None:
         return None
-    if not has_capitals(values) and not len(context.cells(OCCURRENCE_ID).blank_edges_rows):
+    if not has_capitals(values) and not context.has_blank_edges(OCCURRENCE_ID):
         # Folding case and trimming change no value: equal ones are exact duplicates.
         return np.zeros(context.records, dtype=bool)
     loose = duplicated(cached_keys(context, OCCURRENCE_ID, fold_case=True))
@@ -109,7 +109,7 @@ def occurrence_id_not_guid(context):
         # identifiers are (nearly) all distinct: match the column directly, without factorizing,
         # and trimmed only when the cell scan found blanks at the edges of some value
         text = _arrow(values)
-        if len(context.cells(OCCURRENCE_ID).blank_edges_rows):
+        if context.has_blank_edges(OCCURRENCE_ID):
             text = pc.utf8_trim_whitespace(text)
         good = np.asarray(pc.fill_null(pc.match_substring_regex(text, GUID_LIKE), False).to_numpy(zero_copy_only=False), dtype=bool)
         return ~good & context.present(OCCURRENCE_ID)

@@ -36,7 +36,7 @@ from dwcqa.archive.xmlsafe import local_name, namespace_of, parse_xml
 from dwcqa.checks.context import Context
 from dwcqa.checks.registry import ArchiveFinding, archive_check, record_check
 from dwcqa.errors import ArchiveError
-from dwcqa.parse import _arrow, _encode, cached_encoding, duplicated
+from dwcqa.parse import _encode, cached_encoding, cached_per_data, duplicated
 from dwcqa.terms import DWC, DWC_TEXT_NS, is_known, known_terms, short_name
 
 GBIF = "http://rs.gbif.org/terms/1.0/"
@@ -1091,12 +1091,7 @@ def _duplicated(values: pd.Series, context: Context | None = None) -> np.ndarray
         codes = cached_encoding(context, values)[0] if context is not None else _encode(values, fold_case=False, trim=False)[0]
         return duplicated(np.where(blank, -1, codes))
 
-    if context is None:
-        return compute()
-    arrow = _arrow(values)
-    key = ("structure.duplicated", tuple((c.buffers()[1].address, c.offset, len(c)) for c in arrow.chunks))
-    # The entry holds the column too: while it lives, no other data can take its addresses.
-    return context.cached(key, lambda: (compute(), arrow))[0]
+    return compute() if context is None else cached_per_data(context, "structure.duplicated", values, compute)
 
 
 @record_check(

@@ -133,10 +133,16 @@ def cached_encoding(context, values: pd.Series) -> tuple[np.ndarray, pa.Array]:
     """Dictionary codes (-1 for nulls) and dictionary of a column's values exactly as they are,
     computed once per column data: the uniqueness checks and the identifier keys of a column
     without blanks at its edges hash the same million values."""
+    return cached_per_data(context, "parse.encoding", values, lambda: _encode(values, fold_case=False, trim=False))
+
+
+def cached_per_data(context, kind: str, values: pd.Series, compute):
+    """``context.cached`` for a value of a column's data, whichever term or table position it
+    was reached by: keyed by the addresses of its buffers. The entry holds the column too, so
+    that while it lives no other data can take those addresses."""
     arrow = _arrow(values)
     data = tuple(tuple(b.address if b is not None else 0 for b in c.buffers()) + (c.offset, len(c)) for c in arrow.chunks)
-    # The entry holds the column too: while it lives, no other data can take its addresses.
-    return context.cached(("parse.encoding", data), lambda: (_encode(values, fold_case=False, trim=False), arrow))[0]
+    return context.cached((kind, data), lambda: (compute(), arrow))[0]
 
 
 def _keys(indices: np.ndarray, dictionary: pa.Array, fold_case: bool) -> np.ndarray:
@@ -164,9 +170,7 @@ def cached_keys(context, term: str, fold_case: bool = False) -> np.ndarray:
             return np.full(context.records, -1, dtype=np.int32)
         # Without capitals, folding changes nothing: share the hashing with the exact keys.
         fold_first = fold_case and has_capitals(values)
-        # The cell scan (shared with the completeness checks) knows whether any value has
-        # blanks to trim: Python's str.strip removes every character pyarrow's trim does.
-        trim = len(context.cells(term).blank_edges_rows) > 0
+        trim = context.has_blank_edges(term)  # from the cell scan the completeness checks share
         if not fold_first and not trim:
             encoded = cached_encoding(context, values)
         else:
