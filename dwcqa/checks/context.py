@@ -65,11 +65,13 @@ class Context:
         it, which removes every character pyarrow's trim does): without any, trimming is a no-op."""
         return len(self.cells(term).blank_edges_rows) > 0
 
-    def scan_columns(self, terms, position: int = 0, effective: bool = True) -> None:
-        """Compute :meth:`cells` of many columns on all CPUs: the scan runs in numpy and Arrow,
-        which release the GIL, so threads share the work (1.8x on 2 cores)."""
+    def scan_columns(self, terms, position: int = 0, effective: bool = True, threads: bool = True) -> None:
+        """Compute :meth:`cells` of many columns, on all CPUs unless ``threads`` is False: the
+        scan runs in numpy and Arrow, which release the GIL, so threads share the work when
+        nothing else runs (1.8x on 2 cores). A check passes False: the runner already keeps
+        every CPU busy, and a scan pool beside it costs more CPU than it saves."""
         terms = list(dict.fromkeys(terms))
-        workers = min(len(terms), os.cpu_count() or 1)
+        workers = min(len(terms), os.cpu_count() or 1) if threads else 1
         if workers <= 1:
             for term in terms:
                 self.cells(term, position, effective)

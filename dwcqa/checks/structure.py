@@ -979,7 +979,7 @@ def _blank_scan(context: Context, position: int) -> dict[str, tuple[np.ndarray, 
     """Per mapped term of table ``position``: rows holding (a placeholder, leading/trailing blanks)."""
     table = context.archive.tables[position]
     mapped = [term for term, _values in _mapped_columns(table)]
-    context.scan_columns(mapped, position, effective=False)
+    context.scan_columns(mapped, position, effective=False, threads=False)
     found = {}
     for term in mapped:
         cells = context.cells(term, position, effective=False)
