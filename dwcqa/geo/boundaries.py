@@ -72,10 +72,10 @@ def _standards(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-TILE = 4.0  # degrees: large units are rasterised in tiles of this size, on demand
+TILE = 2.0  # degrees: large units are rasterised in tiles of this size, on demand
 TILE_CELL = 0.004  # degrees (~450 m): EDGE cells are then within 1.3 km of the boundary
 SINGLE_MAX_CELL = 0.006  # a unit whose single raster would be coarser than this is tiled
-MAX_TILES = 192  # tiles kept in memory (about 1-2 MB each), least recently used dropped
+MAX_TILES = 768  # tiles kept in memory (about 0.3-0.5 MB each), least recently used dropped
 _TILES: OrderedDict = OrderedDict()
 
 
