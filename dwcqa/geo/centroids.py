@@ -62,8 +62,11 @@ def near_centroid(lat, lon, codes, uncertainty, distance_m: float, boundaries: B
     centres = country_centres(boundaries)
     out = np.zeros(len(lat), dtype=bool)
     limit_km = distance_m / 1000.0
-    # The rows of each stated code, from one hashing pass and one sort of small integers.
-    keys, distinct_codes = pd.factorize(np.asarray(codes, dtype=object))
+    # The rows of each stated code, from one hashing pass (none for a Categorical) and one sort of small integers.
+    if isinstance(codes, pd.Categorical):
+        keys, distinct_codes = np.asarray(codes.codes), list(codes.categories)
+    else:
+        keys, distinct_codes = pd.factorize(np.asarray(codes, dtype=object))
     order = np.argsort(keys, kind="stable")
     bounds = np.searchsorted(keys[order], np.arange(len(distinct_codes) + 1))
     for key, code in enumerate(distinct_codes):

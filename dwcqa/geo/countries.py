@@ -112,6 +112,56 @@ def parse_country(value: str | None) -> str | None:
     return None if code in (None, UNKNOWN) else code
 
 
+@lru_cache(maxsize=None)
+def code_table() -> tuple[np.ndarray, dict[str, int]]:
+    """Every ISO alpha-2 code a country value can be interpreted as, sorted, as an object array
+    with "" appended (so that the index -1 gives ""), and the index of each code."""
+    codes = sorted((set(countries()) | set(names().values())) - {UNKNOWN, ""})
+    return np.array(codes + [""], dtype=object), {code: i for i, code in enumerate(codes)}
+
+
+@dataclass(frozen=True)
+class CountryColumn:
+    """A country or countryCode column interpreted, per record: ``ids`` indexes
+    :func:`code_table` (-1: empty or not understood), ``given`` (a value was given) and
+    ``standard`` (given as a current ISO alpha-2 code, upper case). Integer ids keep the
+    comparisons between columns off Python strings."""
+
+    ids: np.ndarray  # int16
+    given: np.ndarray
+    standard: np.ndarray
+
+    @property
+    def code(self) -> np.ndarray:
+        """The ISO alpha-2 code per record ("" where none), as an object array."""
+        return code_table()[0][self.ids]
+
+
+def country_column(values: pd.Series | None, records: int) -> CountryColumn:
+    """Interpret a country or countryCode column, each distinct value once."""
+    if values is None:
+        empty = np.zeros(records, dtype=bool)
+        return CountryColumn(np.full(records, -1, dtype=np.int16), empty, empty.copy())
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    known = countries()
+    index = code_table()[1]
+    ids, given, standard = [], [], []
+    for raw in uniques:
+        text = str(raw).strip()
+        if not text or text in NOT_AVAILABLE:
+            ids.append(-1)
+            given.append(False)
+            standard.append(False)
+            continue
+        ids.append(index.get(parse_country(text) or "", -1))
+        given.append(True)
+        standard.append(text in known)
+    ids_a = np.array(ids + [-1], dtype=np.int16)
+    given_a = np.array(given + [False], dtype=bool)
+    standard_a = np.array(standard + [False], dtype=bool)
+    return CountryColumn(ids_a[codes], given_a[codes], standard_a[codes])
+
+
 def interpret_countries(values: pd.Series | None, records: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Interpret a country or countryCode column, each distinct value once.
 
@@ -119,26 +169,8 @@ def interpret_countries(values: pd.Series | None, records: int) -> tuple[np.ndar
     understood), whether a value was given, and whether it was given as a standard ISO
     alpha-2 code (upper case, exactly two letters, a current code).
     """
-    if values is None:
-        empty = np.zeros(records, dtype=bool)
-        return np.full(records, "", dtype=object), empty, empty.copy()
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    known = countries()
-    parsed, given, standard = [], [], []
-    for raw in uniques:
-        text = str(raw).strip()
-        if not text or text in NOT_AVAILABLE:
-            parsed.append("")
-            given.append(False)
-            standard.append(False)
-            continue
-        parsed.append(parse_country(text) or "")
-        given.append(True)
-        standard.append(text in known)
-    parsed_a = np.array(parsed + [""], dtype=object)
-    given_a = np.array(given + [False], dtype=bool)
-    standard_a = np.array(standard + [False], dtype=bool)
-    return parsed_a[codes], given_a[codes], standard_a[codes]
+    column = country_column(values, records)
+    return column.code, column.given, column.standard
 
 
 @lru_cache(maxsize=None)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dwcqa.geo import coordinates as C
-from dwcqa.geo.countries import continent_names, countries, datums, interpret_countries, normalize_country, normalize_datum, pairs
+from dwcqa.geo.countries import code_table, continent_names, countries, country_column, datums, normalize_country, normalize_datum, pairs
 from dwcqa.terms import DWC
 
 DEFAULT_BUFFER_M = 3000.0  # bdqval:spatialBufferInMeters, BDQ default
@@ -31,6 +31,9 @@ TRANSFORMS = (
     ("swap", lambda lat, lon: (lon, lat)),
     ("negate both", lambda lat, lon: (-lat, -lon)),
 )
+# Geography.fix_index: 0 = no transform, i + 1 = TRANSFORMS[i].
+NO_FIX, NEGATE_LATITUDE, NEGATE_LONGITUDE, SWAP, NEGATE_BOTH = range(5)
+FIX_NAMES = np.array([""] + [name for name, _ in TRANSFORMS], dtype=object)
 
 LOCATION_TERMS = tuple(
     DWC + t for t in ("decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude", "verbatimCoordinates")
@@ -88,36 +91,65 @@ class Geography:
     # -- countries ----------------------------------------------------------------------
 
     @cached_property
+    def code_column(self):
+        return country_column(self.column(DWC + "countryCode"), self.records)
+
+    @cached_property
+    def name_column(self):
+        return country_column(self.column(DWC + "country"), self.records)
+
+    @cached_property
     def country_code(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return interpret_countries(self.column(DWC + "countryCode"), self.records)
+        """(ISO code, given, standard) of countryCode, as interpret_countries returns them."""
+        column = self.code_column
+        return column.code, column.given, column.standard
 
     @cached_property
     def country_name(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return interpret_countries(self.column(DWC + "country"), self.records)
+        column = self.name_column
+        return column.code, column.given, column.standard
+
+    @cached_property
+    def stated_ids(self) -> np.ndarray:
+        """The stated country as an index of code_table(): countryCode when it can be read,
+        else country (-1 = none)."""
+        code, name = self.code_column.ids, self.name_column.ids
+        return np.where(code >= 0, code, name)
+
+    @cached_property
+    def has_stated(self) -> np.ndarray:
+        return self.stated_ids >= 0
 
     @cached_property
     def stated(self) -> np.ndarray:
-        """The stated ISO code: countryCode when it can be read, else country ("" = none)."""
-        code, _, _ = self.country_code
-        name, _, _ = self.country_name
-        return np.where(code != "", code, name).astype(object)
+        """The stated ISO code ("" = none), as an object array."""
+        return self.stated_codes(slice(None))
+
+    def stated_codes(self, rows) -> np.ndarray:
+        return code_table()[0][self.stated_ids[rows]]
+
+    def stated_categorical(self, rows: np.ndarray) -> pd.Categorical:
+        """The stated codes of some rows (each with one), without hashing a string per row."""
+        ids = self.stated_ids[rows]
+        used = np.flatnonzero(np.bincount(ids, minlength=1))
+        position = np.zeros(max(len(code_table()[0]), 1), dtype=np.int16)
+        position[used] = np.arange(len(used))
+        return pd.Categorical.from_codes(position[ids], categories=code_table()[0][used])
 
     @cached_property
     def country_invalid(self) -> np.ndarray:
-        code, code_given, _ = self.country_code
-        name, name_given, _ = self.country_name
-        return (code_given & (code == "")) | (name_given & (name == ""))
+        code, name = self.code_column, self.name_column
+        return (code.given & (code.ids < 0)) | (name.given & (name.ids < 0))
 
     @cached_property
     def country_mismatch(self) -> np.ndarray:
-        code, _, _ = self.country_code
-        name, _, _ = self.country_name
-        return (code != "") & (name != "") & (code != name)
+        code, name = self.code_column.ids, self.name_column.ids
+        return (code >= 0) & (name >= 0) & (code != name)
 
     @cached_property
     def code_not_standard(self) -> np.ndarray:
-        code, given, standard = self.country_code
-        return given & (code != "") & ~standard
+        column = self.code_column
+        return column.given & (column.ids >= 0) & ~column.standard
 
     # -- the country test ------------------------------------------------------------------
 
@@ -127,41 +159,47 @@ class Geography:
         from dwcqa.geo.locate import Match, match_country
 
         n = self.records
-        rows = np.flatnonzero(self.point & (self.stated != ""))
+        rows = np.flatnonzero(self.point & self.has_stated)
         out = Match(np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int8), np.zeros(n, np.int8), np.full(n, -1, np.int64))
         if len(rows):
-            m = match_country(self.coords.lat[rows], self.coords.lon[rows], pd.Categorical(self.stated[rows]), self.buffer_m, self.boundaries)
+            m = match_country(self.coords.lat[rows], self.coords.lon[rows], self.stated_categorical(rows), self.buffer_m, self.boundaries)
             for name in ("consistent", "testable", "kind", "how", "unit"):
                 getattr(out, name)[rows] = getattr(m, name)
         return out
 
     @cached_property
-    def fix(self) -> np.ndarray:
-        """The first transform (GBIF's order) that puts a mismatched point in its country."""
+    def fix_index(self) -> np.ndarray:
+        """The first transform (GBIF's order) that puts a mismatched point in its country:
+        int8, NO_FIX or 1 + its position in TRANSFORMS."""
         from dwcqa.geo.locate import in_country
 
-        out = np.full(self.records, "", dtype=object)
+        out = np.zeros(self.records, dtype=np.int8)
         m = self.match
         rows = np.flatnonzero(m.testable & ~m.consistent)
-        lat, lon, stated = self.coords.lat, self.coords.lon, self.stated
-        for name, transform in TRANSFORMS:
+        lat, lon = self.coords.lat, self.coords.lon
+        for number, (_name, transform) in enumerate(TRANSFORMS, 1):
             if len(rows) == 0:
                 break
             tlat, tlon = transform(lat[rows], lon[rows])
             usable = (np.abs(tlat) <= 90) & (np.abs(tlon) <= 180) & ((tlat != lat[rows]) | (tlon != lon[rows]))
             ok = np.zeros(len(rows), dtype=bool)
             if usable.any():
-                ok[usable] = in_country(tlat[usable], tlon[usable], pd.Categorical(stated[rows][usable]), self.buffer_m, self.boundaries)
-            out[rows[ok]] = name
+                ok[usable] = in_country(tlat[usable], tlon[usable], self.stated_categorical(rows[usable]), self.buffer_m, self.boundaries)
+            out[rows[ok]] = number
             rows = rows[~ok]
         return out
+
+    @cached_property
+    def fix(self) -> np.ndarray:
+        """The name of that transform per record ("" = none), as an object array."""
+        return FIX_NAMES[self.fix_index]
 
     @cached_property
     def bad_range_swap(self) -> np.ndarray:
         """Latitude beyond 90 whose swapped pair is in range but not in the stated country:
         no presumed swap then, the coordinate is simply out of range."""
         m = self.match
-        return self.coords.swapped_range & m.testable & ~m.consistent & (self.fix == "")
+        return self.coords.swapped_range & m.testable & ~m.consistent & (self.fix_index == NO_FIX)
 
     @cached_property
     def located(self) -> np.ndarray:
@@ -175,19 +213,19 @@ class Geography:
     @cached_property
     def coordinate_mismatch(self) -> np.ndarray:
         m = self.match
-        return m.testable & ~m.consistent & (self.fix == "") & ~self.bad_range_swap
+        return m.testable & ~m.consistent & (self.fix_index == NO_FIX) & ~self.bad_range_swap
 
     @cached_property
     def negated_latitude(self) -> np.ndarray:
-        return np.isin(self.fix, ["negate latitude", "negate both"])
+        return (self.fix_index == NEGATE_LATITUDE) | (self.fix_index == NEGATE_BOTH)
 
     @cached_property
     def negated_longitude(self) -> np.ndarray:
-        return np.isin(self.fix, ["negate longitude", "negate both"])
+        return (self.fix_index == NEGATE_LONGITUDE) | (self.fix_index == NEGATE_BOTH)
 
     @cached_property
     def swapped(self) -> np.ndarray:
-        return (self.fix == "swap") | (self.coords.swapped_range & ~self.bad_range_swap)
+        return (self.fix_index == SWAP) | (self.coords.swapped_range & ~self.bad_range_swap)
 
     # -- where the points are -----------------------------------------------------------------
 
@@ -203,7 +241,7 @@ class Geography:
         from dwcqa.geo.locate import CONFUSED
 
         out = (self.match.kind == CONFUSED) & self.match.consistent
-        rows = np.flatnonzero(self.located & (self.stated == ""))
+        rows = np.flatnonzero(self.located & ~self.has_stated)
         if len(rows):
             unit, _ = self.locate(rows)
             codes = self.boundaries.unit_codes[unit]
@@ -220,9 +258,8 @@ class Geography:
     @cached_property
     def landlocked_at_sea(self) -> np.ndarray:
         known = countries()
-        codes, uniques = pd.factorize(pd.Series(self.stated, dtype=object))
-        flags = np.array([known[c].landlocked if c in known else False for c in uniques] + [False], dtype=bool)
-        out = self.located & flags[codes] & ~(self.match.consistent & (self.match.how != 3))
+        flags = np.array([known[c].landlocked if c in known else False for c in code_table()[0]], dtype=bool)  # "" last: -1
+        out = self.located & flags[self.stated_ids] & ~(self.match.consistent & (self.match.how != 3))
         rows = np.flatnonzero(out)
         out[rows] = self.land_unit(rows) < 0
         return out
@@ -234,11 +271,11 @@ class Geography:
         from dwcqa.geo.centroids import near_centroid
 
         out = np.zeros(self.records, dtype=bool)
-        rows = np.flatnonzero(self.located & (self.stated != ""))
+        rows = np.flatnonzero(self.located & self.has_stated)
         if len(rows) == 0:
             return out
         uncertainty, _ = _number(self.column(DWC + "coordinateUncertaintyInMeters"), self.records)
-        out[rows] = near_centroid(self.coords.lat[rows], self.coords.lon[rows], self.stated[rows], uncertainty[rows], self.centroid_m, self.boundaries)
+        out[rows] = near_centroid(self.coords.lat[rows], self.coords.lon[rows], self.stated_categorical(rows), uncertainty[rows], self.centroid_m, self.boundaries)
         return out
 
     # -- precision, uncertainty, datum ----------------------------------------------------------
@@ -327,10 +364,10 @@ class Geography:
     @cached_property
     def continent_country_mismatch(self) -> np.ndarray:
         continent, _ = self.continent
-        rows = np.flatnonzero((continent != "") & (self.stated != ""))
+        rows = np.flatnonzero((continent != "") & self.has_stated)
         out = np.zeros(self.records, dtype=bool)
         if len(rows):
-            out[rows] = self._outside_continent(self.stated[rows], continent[rows])
+            out[rows] = self._outside_continent(self.stated_codes(rows), continent[rows])
         return out
 
     @cached_property
