@@ -66,6 +66,11 @@ class Cells:
         array on each call (unpacking a million rows takes well under a millisecond)."""
         return np.unpackbits(self.present_bits, count=self.rows).view(bool)
 
+    @property
+    def present_count(self) -> int:
+        """How many rows are present, counted on the bits (packbits pads with zeros)."""
+        return int(np.bitwise_count(self.present_bits).sum(dtype=np.int64))
+
     def _mask(self, rows: np.ndarray) -> np.ndarray:
         mask = np.zeros(self.rows, dtype=bool)
         mask[rows] = True

@@ -169,7 +169,7 @@ def completeness(archive: Archive, context: Context | None = None) -> Completene
         filled[term] = present
         values = core.column(term)
         nulls = len(context.cells(term).placeholder_rows) if values is not None and records else 0
-        count = int(present.sum())
+        count = int(np.count_nonzero(present))
         rows.append(
             {
                 "term": term,

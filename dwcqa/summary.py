@@ -25,7 +25,7 @@ def completeness(results: Results) -> dict[str, float]:
     context.scan_columns(results.archive.core.terms)
     records = context.records
     return {
-        term: (float(context.present(term).sum()) / records if records else 0.0)
+        term: (context.cells(term).present_count / records if records else 0.0)
         for term in results.archive.core.terms
     }
 

@@ -48,6 +48,14 @@ def test_scan_agrees_with_python_strip_on_each_kind_of_value(dtype):
     assert cells.present.tolist() == [True, False, False, True, True, True, True, True, False, False, False, False, True, True, False, False]
 
 
+@pytest.mark.parametrize("rows", [1, 7, 8, 9, 16, 1001])
+def test_present_count_counts_the_present_rows_whatever_the_padding(rows):
+    values = pd.Series((VALUES * (rows // len(VALUES) + 1))[:rows], dtype=STRING)
+    cells = scan(values)
+    assert cells.present_count == int(cells.present.sum())
+    assert cells.present_count == sum(1 for v in values if isinstance(v, str) and v.strip() and v.strip() not in VERBATIM_NULLS)
+
+
 def test_scan_of_a_chunked_sliced_column_keeps_row_positions():
     # Columns read in blocks are chunked; slices start inside a buffer (offset > 0).
     chunks = [pa.array(VALUES[:7], type=pa.large_string()), pa.array(["x", *VALUES[7:]], type=pa.large_string()).slice(1)]

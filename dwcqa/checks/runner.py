@@ -42,7 +42,7 @@ class Results:
     def count(self, check_id: str) -> int:
         """Records (record check) or summed counts (archive check) that fail."""
         if check_id in self.masks:
-            return int(self.masks[check_id].sum())
+            return int(np.count_nonzero(self.masks[check_id]))  # far faster than a bool sum
         return sum(f.count for f in self.archive_findings if f.check == check_id)
 
     def completeness_shares(self) -> dict[str, float]:
@@ -55,7 +55,7 @@ class Results:
         """Core records ready for dissemination (:func:`dwcqa.summary.ready_mask`)."""
         from dwcqa.summary import ready_mask
 
-        return int(ready_mask(self).sum())
+        return int(np.count_nonzero(ready_mask(self)))
 
     def failing(self) -> list[Check]:
         return [c for c in self.checks if self.count(c.id) > 0]
