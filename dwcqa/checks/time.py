@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from dwcqa.checks.registry import record_check
-from dwcqa.parse import cached_dates, cached_numbers
+from dwcqa.parse import cached_dates, cached_numbers, expand
 from dwcqa.parse.dates import DAY, MONTH, civil_from_days, day_of_year, days_from_civil, days_in_month, is_leap, today_days
 from dwcqa.terms import DCTERMS, DWC
 
@@ -53,6 +53,16 @@ def _any_mapped(context, terms) -> bool:
     return any(context.column(t) is not None for t in terms)
 
 
+def _per_record(numbers, per_distinct) -> np.ndarray:
+    """``per_distinct(values)`` worked out on the distinct values of a column, per record."""
+    return expand(numbers.codes, per_distinct(numbers.per_distinct))
+
+
+def _whole(numbers) -> np.ndarray:
+    """The whole number per record, -1 where there is none."""
+    return _per_record(numbers, lambda v: np.where(v["numeric"], v["value"], -1).astype(np.int64))
+
+
 def _ymd(context):
     """Parsed year, month, day, startDayOfYear, endDayOfYear and which are invalid (cached)."""
 
@@ -62,24 +72,24 @@ def _ymd(context):
         day = cached_numbers(context, DAY_, integer=True)
         sdoy = cached_numbers(context, START_DOY, integer=True)
         edoy = cached_numbers(context, END_DOY, integer=True)
-        y = np.where(year.numeric, year.value, -1).astype(np.int64)
-        m = np.where(month.numeric, month.value, -1).astype(np.int64)
-        d = np.where(day.numeric, day.value, -1).astype(np.int64)
-        invalid = year.non_numeric | month.non_numeric | day.non_numeric | sdoy.non_numeric | edoy.non_numeric
-        invalid |= year.numeric & (y < 1)
-        invalid |= month.numeric & ((m < 1) | (m > 12))
-        month_ok = month.numeric & (m >= 1) & (m <= 12)
+        # Worked out per distinct value, then expanded once per array (not once per use).
+        y, m, d = (_whole(n) for n in (year, month, day))
+        invalid = _per_record(year, lambda v: (v["present"] & ~v["numeric"]) | (v["numeric"] & (v["value"] < 1)))
+        invalid |= _per_record(month, lambda v: (v["present"] & ~v["numeric"]) | (v["numeric"] & ((v["value"] < 1) | (v["value"] > 12))))
+        invalid |= day.non_numeric | sdoy.non_numeric | edoy.non_numeric
+        month_ok = (m >= 1) & (m <= 12)  # m is -1 where not numeric
         rows = np.flatnonzero(day.numeric)  # month lengths only where there is a day
         if len(rows):
-            has_month, year_known = month_ok[rows], year.numeric[rows] & (y[rows] > 0)
+            has_month, year_known = month_ok[rows], y[rows] > 0
             longest = np.where(has_month, days_in_month(np.where(year_known, y[rows], 2000), np.where(has_month, m[rows], 1)), 31)
             invalid[rows] |= (d[rows] < 1) | (d[rows] > longest)
         for doy in (sdoy, edoy):
             rows = np.flatnonzero(doy.numeric)
             if len(rows):
-                year_known = year.numeric[rows] & (y[rows] > 0)
+                year_known = y[rows] > 0
                 limit = np.where(year_known, 365 + is_leap(np.maximum(y[rows], 1)), 366)
-                invalid[rows] |= (doy.value[rows] < 1) | (doy.value[rows] > limit)
+                value = doy.value[rows]
+                invalid[rows] |= (value < 1) | (value > limit)
         return {"year": year, "month": month, "day": day, "sdoy": sdoy, "edoy": edoy, "y": y, "m": m, "d": d, "invalid": invalid}
 
     return context.cached(("time.ymd",), compute)
