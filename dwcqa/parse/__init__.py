@@ -120,13 +120,21 @@ def _encode(values: pd.Series, fold_case: bool, trim: bool = True) -> tuple[np.n
     """Dictionary codes (-1 for nulls) and the dictionary of the trimmed values (``trim=False``:
     the caller knows no value starts or ends with a blank)."""
     text = pc.utf8_trim_whitespace(_arrow(values)) if trim else _arrow(values)
-    if fold_case:
-        text = pc.utf8_lower(text)
     # Hashing one contiguous array is twice as fast as hashing the parser's blocks one by one.
     encoded = pc.dictionary_encode(text.combine_chunks())
     # int32, as Arrow's dictionary indices are: half the memory of int64 per record.
     indices = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int32)
+    if fold_case:
+        return folded(indices, encoded.dictionary)
     return indices, encoded.dictionary
+
+
+def folded(indices: np.ndarray, dictionary: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Codes and dictionary of the lower-cased values, from the codes of the values as they
+    are: only the distinct values are lower-cased and hashed again."""
+    lowered = pc.dictionary_encode(pc.utf8_lower(dictionary))
+    mapping = np.append(np.asarray(lowered.indices.to_numpy(zero_copy_only=False), dtype=np.int32), np.int32(-1))
+    return mapping[indices], lowered.dictionary  # the code -1 (missing) maps to the last slot: -1
 
 
 def cached_encoding(context, values: pd.Series) -> tuple[np.ndarray, pa.Array]:
@@ -168,13 +176,13 @@ def cached_keys(context, term: str, fold_case: bool = False) -> np.ndarray:
         values = context.column(term)
         if values is None:
             return np.full(context.records, -1, dtype=np.int32)
-        # Without capitals, folding changes nothing: share the hashing with the exact keys.
-        fold_first = fold_case and has_capitals(values)
         trim = context.has_blank_edges(term)  # from the cell scan the completeness checks share
-        if not fold_first and not trim:
-            encoded = cached_encoding(context, values)
+        if trim:
+            encoded = context.cached(("parse.encoded", term), lambda: _encode(values, fold_case=False, trim=True))
         else:
-            encoded = context.cached(("parse.encoded", term, fold_first), lambda: _encode(values, fold_first, trim))
+            encoded = cached_encoding(context, values)  # the hashing the uniqueness checks share
+        if fold_case:
+            encoded = folded(*encoded)
         return _keys(*encoded, fold_case)
 
     return context.cached(("parse.keys", term, fold_case), compute)
