@@ -12,7 +12,8 @@ Per archive, each in a fresh Python subprocess that imports everything first and
 with ``time.perf_counter``:
 
 1. ``pyarrow``: ``pyarrow.csv.read_csv`` of the core file, every column a string (the
-   baseline of bench_read.py), best of ``--repeat``;
+   baseline of bench_read.py), best of ``--repeat``, each run just before a pipeline run (the
+   two alternate, so that both meet the same spells of a busier or quieter machine);
 2. the pipeline, stage by stage, as ``dwcqa check`` and ``dwcqa clean`` run it:
    ``read`` (``dwcqa.archive.read``), ``checks`` (``dwcqa.checks.runner.run`` with *every*
    registered check, geography included, each check function timed), ``report``
@@ -39,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -220,13 +222,13 @@ def report_archive(path: Path, args) -> None:
     warm = ["--warm-memory", str(warm_gb)]
     limit = args.max_rss_gb * 1024
     baselines = []
-    for _ in range(args.repeat):
+    pipelines = []
+    # Baseline and pipeline runs alternate, so that both meet the same spells of a busier or
+    # quieter machine (a virtual machine's speed drifts over tens of seconds).
+    for number in range(args.repeat):
         if args.settle:
             wait_until_quiet(args.settle)
         baselines.append(run_worker(["--worker", "pyarrow", str(path), *warm], limit))
-    baseline = min(baselines, key=lambda r: r.get("wall", float("inf")))
-    pipelines = []
-    for number in range(args.repeat):
         if args.settle:
             wait_until_quiet(args.settle)
         arguments = ["--worker", "pipeline", str(path), *warm]
@@ -237,6 +239,7 @@ def report_archive(path: Path, args) -> None:
         if args.profile and number == args.repeat - 1:
             arguments.append("--profile")
         pipelines.append(run_worker(arguments, limit))
+    baseline = min(baselines, key=lambda r: r.get("wall", float("inf")))
     cli = run_check_cli(path, limit, warm_gb) if args.cli else None
     load = load_average()
     print(f"\n## {path.name}: {size / (1 << 20):,.1f} MB on disk; python {sys.version.split()[0]}, {os.cpu_count()} CPUs; load average after {load}")
@@ -271,6 +274,13 @@ def report_archive(path: Path, args) -> None:
         else:
             print(f"| `dwcqa check` end to end | {'stopped (RSS limit)' if cli.get('killed') else 'failed'} | | | |")
     print()
+    pairs = [
+        sum(p["stages"][s]["wall"] for s in ("read", "checks", "report")) / b["wall"]
+        for b, p in zip(baselines, pipelines)
+        if "wall" in b and not p.get("killed")
+    ]
+    if len(pairs) > 1:
+        print(f"each run against the baseline run just before it: {', '.join(f'{r:.2f}' for r in pairs)} (median {statistics.median(pairs):.2f})")
     if best["records"] == 1_000_000:
         print(f"dwcqa check / pyarrow = {check_wall / parse:.2f}, peak {check_peak / 1024:.2f} GB: {verdict} the target (<= 2.0 x, <= 3 GB at 1M records)")
     else:
