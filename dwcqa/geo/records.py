@@ -132,7 +132,7 @@ class Geography:
         """The stated codes of some rows (each with one), without hashing a string per row."""
         ids = self.stated_ids[rows]
         used = np.flatnonzero(np.bincount(ids, minlength=1))
-        position = np.zeros(max(len(code_table()[0]), 1), dtype=np.int16)
+        position = np.zeros(len(code_table()[0]), dtype=np.int16)
         position[used] = np.arange(len(used))
         return pd.Categorical.from_codes(position[ids], categories=code_table()[0][used])
 
