@@ -118,7 +118,7 @@ def keys_of(values: pd.Series | None, records: int, fold_case: bool = False) -> 
 
 def _encode(values: pd.Series, fold_case: bool, trim: bool = True) -> tuple[np.ndarray, pa.Array]:
     """Dictionary codes (-1 for nulls) and the dictionary of the trimmed values (``trim=False``:
-    the caller knows no value starts or ends with a blank)."""
+    the caller knows no value starts or ends with a blank), lower-cased with ``fold_case``."""
     text = pc.utf8_trim_whitespace(_arrow(values)) if trim else _arrow(values)
     # Hashing one contiguous array is twice as fast as hashing the parser's blocks one by one.
     encoded = pc.dictionary_encode(text.combine_chunks())
