@@ -274,15 +274,20 @@ class Geography:
         rows = np.flatnonzero(self.located & self.has_stated)
         if len(rows) == 0:
             return out
-        uncertainty, _ = _number(self.column(DWC + "coordinateUncertaintyInMeters"), self.records)
+        uncertainty, _ = self.uncertainty
         out[rows] = near_centroid(self.coords.lat[rows], self.coords.lon[rows], self.stated_categorical(rows), uncertainty[rows], self.centroid_m, self.boundaries)
         return out
 
     # -- precision, uncertainty, datum ----------------------------------------------------------
 
     @cached_property
+    def uncertainty(self) -> tuple[np.ndarray, np.ndarray]:
+        """(metres, given) of coordinateUncertaintyInMeters: three checks read it."""
+        return _number(self.column(DWC + "coordinateUncertaintyInMeters"), self.records)
+
+    @cached_property
     def uncertainty_invalid(self) -> np.ndarray:
-        value, given = _number(self.column(DWC + "coordinateUncertaintyInMeters"), self.records)
+        value, given = self.uncertainty
         low, high = UNCERTAINTY_RANGE
         with np.errstate(invalid="ignore"):
             return given & ~((value >= low) & (value <= high))
@@ -297,7 +302,7 @@ class Geography:
     def low_precision(self) -> np.ndarray:
         decimals = self.coords.decimals.astype(np.int64)
         low = (decimals >= 0) & (decimals <= 2) & self.located
-        uncertainty, _ = _number(self.column(DWC + "coordinateUncertaintyInMeters"), self.records)
+        uncertainty, _ = self.uncertainty
         # Half a unit of the last decimal, in metres: an uncertainty at least that large
         # already says the point is that rough.
         rounding_m = 0.5 * np.power(10.0, -np.clip(decimals, 0, 6)) * 111195.0
