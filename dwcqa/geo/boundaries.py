@@ -689,9 +689,11 @@ def cache_dir() -> Path:
 
 def units_cache_path() -> Path:
     """The cache file of the Natural Earth units, named after what they are made from: the
-    zip (size and time), the code tables, the format and the GEOS version."""
+    zip (size and time), the code tables, this module's code (which builds them), the format
+    and the GEOS version."""
     stat = natural_earth_zip().stat()
     digest = hashlib.sha256(f"{UNITS_CACHE_FORMAT} {stat.st_size} {stat.st_mtime_ns} {shapely.geos_version_string}".encode())
+    digest.update(Path(__file__).read_bytes())
     for name in _UNIT_TABLES:
         digest.update((resources.files("dwcqa") / "standards" / name).read_bytes())
     return cache_dir() / f"natural-earth-units-{digest.hexdigest()[:16]}.npz"
