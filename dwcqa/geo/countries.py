@@ -81,7 +81,12 @@ def countries() -> dict[str, Country]:
 @lru_cache(maxsize=None)
 def names() -> dict[str, str]:
     """Normalised name/code -> ISO alpha-2 code ("ZZ" = known to be no single country)."""
-    return {row["key"]: row["code"] for row in _rows("country_names.csv")}
+    # 14,000 rows: a plain reader instead of a dict per row (a third of the time).
+    with (resources.files("dwcqa") / "standards" / "country_names.csv").open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        header = next(rows)
+        key, code = header.index("key"), header.index("code")
+        return {row[key]: row[code] for row in rows}
 
 
 @lru_cache(maxsize=None)
