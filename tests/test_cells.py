@@ -5,7 +5,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from dwcqa.cells import VERBATIM_NULLS, scan
+from dwcqa.cells import VERBATIM_NULLS, scan, value_fingerprints
 
 STRING = pd.StringDtype("pyarrow")
 
@@ -94,3 +94,34 @@ def test_scan_is_the_same_for_mostly_empty_and_mostly_filled_columns(padding):
     cells = scan(pd.Series(values, dtype=STRING))
     for name, want in expected(values).items():
         assert getattr(cells, name).tolist() == want.tolist(), name
+
+
+# Values around the 8-byte words the fingerprints read: shorter, exactly 8, 9, 16, non-ASCII,
+# and pairs that differ only in the middle (same length, first and last eight bytes).
+PRINTED = ["", "a", "ab", "abcdefgh", "abcdefghi", "abcdefghabcdefgh", "abcdefghXabcdefgh", "abcdefghYabcdefgh",
+           "Zürich", "Zürich ", " Zürich", "urn:bench:10", "urn:bench:1", None, "NULL", "x" * 40]
+
+
+def _column_in_chunks(values, sizes):
+    chunks, start = [], 0
+    for size in sizes:
+        chunks.append(pa.array(["pad", *values[start : start + size]], type=pa.large_string()).slice(1))
+        start += size
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string())))
+
+
+@pytest.mark.parametrize("sizes", [[1] * 32, [3, 29], [32], [5, 0, 27]])
+def test_equal_values_have_equal_fingerprints_in_any_chunks(sizes):
+    values = PRINTED + list(reversed(PRINTED))
+    prints = value_fingerprints(_column_in_chunks(values, sizes))
+    for i, a in enumerate(values):
+        for j, b in enumerate(values):
+            if (a or "") == (b or ""):
+                assert prints[i] == prints[j], (a, b)
+    # Different values only collide when they agree on length and both ends.
+    distinct = {}
+    for value, fingerprint in zip(values, prints):
+        distinct.setdefault(int(fingerprint), set()).add(value or "")
+    assert all(len(v) == 1 for v in distinct.values()) is False  # the X/Y pair shares one
+    shared = [v for v in distinct.values() if len(v) > 1]
+    assert shared == [{"abcdefghXabcdefgh", "abcdefghYabcdefgh"}]

@@ -36,6 +36,7 @@ from dwcqa.archive.xmlsafe import local_name, namespace_of, parse_xml
 from dwcqa.checks.context import Context
 from dwcqa.checks.registry import ArchiveFinding, archive_check, record_check
 from dwcqa.errors import ArchiveError
+from dwcqa.cells import value_fingerprints
 from dwcqa.parse import _encode, cached_encoding, cached_per_data, duplicated
 from dwcqa.terms import DWC, DWC_TEXT_NS, is_known, known_terms, short_name
 
@@ -1084,8 +1085,21 @@ def _duplicated(values: pd.Series, context: Context | None = None) -> np.ndarray
 
     def compute() -> np.ndarray:
         blank = _blank(values)
+        none = np.zeros(len(values), dtype=bool)
         if blank.all():
-            return np.zeros(len(values), dtype=bool)
+            return none
+        # Only rows sharing a fingerprint (length, first and last eight bytes) can share a
+        # value; in a column of identifiers there are usually none, and no string is hashed.
+        filled = np.flatnonzero(~blank)
+        prints = value_fingerprints(values)[filled]
+        ordered = np.sort(prints)
+        repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+        if not len(repeated):
+            return none
+        candidates = filled[repeated[np.minimum(np.searchsorted(repeated, prints), len(repeated) - 1)] == prints]
+        if len(candidates) * 4 <= len(values):
+            none[candidates] = duplicated(_encode(values.iloc[candidates], fold_case=False, trim=False)[0])
+            return none
         # Exact values (no trimming), hashed once per column data with a context (shared with
         # the identifier keys), then the codes of filled rows counted.
         codes = cached_encoding(context, values)[0] if context is not None else _encode(values, fold_case=False, trim=False)[0]

@@ -870,3 +870,22 @@ def test_record_checks_run_on_a_large_core_in_vectorised_time(tmp_path):
     results = run(archive, [c for c in STRUCTURE if c.level == "record"])
     assert time.perf_counter() - start < 5
     assert results.count("OCCURRENCE_NOT_UNIQUELY_IDENTIFIED") == 20
+
+
+def _python_duplicated(values):
+    from collections import Counter
+
+    counts = Counter(v for v in values if v is not None and v.strip())
+    return [v is not None and bool(v.strip()) and counts[v] > 1 for v in values]
+
+
+@pytest.mark.parametrize("copies", [1, 50])  # few rows sharing a fingerprint, and most rows
+def test_duplicated_values_are_found_whatever_their_fingerprints(copies):
+    import pandas as pd
+
+    # X/Y differ only in the middle: one fingerprint, two values; "  " and None are blank.
+    base = ["urn:a:1", "urn:a:2", "urn:a:1", "abcdefghXabcdefgh", "abcdefghYabcdefgh", "  ", None, "  ", "Zürich", "zürich"]
+    values = base + [f"id-{i}" for i in range(200)] + ["abcdefghXabcdefgh", *(["abcdefghZabcdefgh", "abcdefghWabcdefgh"] * copies)][: 1 + 2 * copies]
+    series = pd.Series(values, dtype=pd.StringDtype("pyarrow"))
+    assert structure._duplicated(series).tolist() == _python_duplicated(values)
+    assert structure._duplicated(series).tolist()[:5] == [True, False, True, True, False]
