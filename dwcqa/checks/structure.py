@@ -1077,6 +1077,19 @@ def record_identifier_not_found(context: Context) -> np.ndarray:
     return _blank(ids)
 
 
+def _sharing_a_fingerprint(values: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """The ``rows`` whose value fingerprint (length, first and last eight bytes) another of them
+    has: only they can share a value. In a column of identifiers there are usually none, and
+    then no string is hashed."""
+    prints = value_fingerprints(values)[rows]
+    ordered = np.sort(prints)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not len(repeated):
+        return rows[:0]
+    found = np.minimum(np.searchsorted(repeated, prints), len(repeated) - 1)
+    return rows[repeated[found] == prints]
+
+
 def _duplicated(values: pd.Series, context: Context | None = None) -> np.ndarray:
     """True for every non-blank value that occurs more than once (all of its records).
 
@@ -1085,21 +1098,15 @@ def _duplicated(values: pd.Series, context: Context | None = None) -> np.ndarray
 
     def compute() -> np.ndarray:
         blank = _blank(values)
-        none = np.zeros(len(values), dtype=bool)
+        out = np.zeros(len(values), dtype=bool)
         if blank.all():
-            return none
-        # Only rows sharing a fingerprint (length, first and last eight bytes) can share a
-        # value; in a column of identifiers there are usually none, and no string is hashed.
-        filled = np.flatnonzero(~blank)
-        prints = value_fingerprints(values)[filled]
-        ordered = np.sort(prints)
-        repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
-        if not len(repeated):
-            return none
-        candidates = filled[repeated[np.minimum(np.searchsorted(repeated, prints), len(repeated) - 1)] == prints]
+            return out
+        candidates = _sharing_a_fingerprint(values, np.flatnonzero(~blank))
+        if not len(candidates):
+            return out
         if len(candidates) * 4 <= len(values):
-            none[candidates] = duplicated(_encode(values.iloc[candidates], fold_case=False, trim=False)[0])
-            return none
+            out[candidates] = duplicated(_encode(values.iloc[candidates], fold_case=False, trim=False)[0])
+            return out
         # Exact values (no trimming), hashed once per column data with a context (shared with
         # the identifier keys), then the codes of filled rows counted.
         codes = cached_encoding(context, values)[0] if context is not None else _encode(values, fold_case=False, trim=False)[0]

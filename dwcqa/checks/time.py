@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from dwcqa.checks.registry import record_check
-from dwcqa.parse import cached_dates, cached_numbers, expand
+from dwcqa.parse import cached_dates, cached_numbers
 from dwcqa.parse.dates import DAY, MONTH, civil_from_days, day_of_year, days_from_civil, days_in_month, is_leap, today_days
 from dwcqa.terms import DCTERMS, DWC
 
@@ -53,14 +53,9 @@ def _any_mapped(context, terms) -> bool:
     return any(context.column(t) is not None for t in terms)
 
 
-def _per_record(numbers, per_distinct) -> np.ndarray:
-    """``per_distinct(values)`` worked out on the distinct values of a column, per record."""
-    return expand(numbers.codes, per_distinct(numbers.per_distinct))
-
-
 def _whole(numbers) -> np.ndarray:
     """The whole number per record, -1 where there is none."""
-    return _per_record(numbers, lambda v: np.where(v["numeric"], v["value"], -1).astype(np.int64))
+    return numbers.per_record(lambda v: np.where(v["numeric"], v["value"], -1).astype(np.int64))
 
 
 def _ymd(context):
@@ -74,8 +69,8 @@ def _ymd(context):
         edoy = cached_numbers(context, END_DOY, integer=True)
         # Worked out per distinct value, then expanded once per array (not once per use).
         y, m, d = (_whole(n) for n in (year, month, day))
-        invalid = _per_record(year, lambda v: (v["present"] & ~v["numeric"]) | (v["numeric"] & (v["value"] < 1)))
-        invalid |= _per_record(month, lambda v: (v["present"] & ~v["numeric"]) | (v["numeric"] & ((v["value"] < 1) | (v["value"] > 12))))
+        invalid = year.per_record(lambda v: (v["present"] & ~v["numeric"]) | (v["numeric"] & (v["value"] < 1)))
+        invalid |= month.per_record(lambda v: (v["present"] & ~v["numeric"]) | (v["numeric"] & ((v["value"] < 1) | (v["value"] > 12))))
         invalid |= day.non_numeric | sdoy.non_numeric | edoy.non_numeric
         month_ok = (m >= 1) & (m <= 12)  # m is -1 where not numeric
         rows = np.flatnonzero(day.numeric)  # month lengths only where there is a day

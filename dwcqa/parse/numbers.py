@@ -44,7 +44,12 @@ class Numbers:
 
     @property
     def non_numeric(self) -> np.ndarray:
-        return expand(self.codes, self.per_distinct["present"] & ~self.per_distinct["numeric"])
+        return self.per_record(lambda v: v["present"] & ~v["numeric"])
+
+    def per_record(self, per_distinct) -> np.ndarray:
+        """``per_distinct(values)``, worked out on the arrays per distinct value (``present``,
+        ``numeric``, ``value``, ``imperial``), then expanded to one entry per record."""
+        return expand(self.codes, per_distinct(self.per_distinct))
 
 
 _MISSING = {"present": False, "numeric": False, "value": np.nan, "imperial": False}
